@@ -1,0 +1,106 @@
+"""API conventions shared by every app: one error shape and pagination.
+
+Kept free of view imports: DRF imports this module while building its views."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _flatten(detail):
+    """DRF error detail → plain JSON (lists of strings, nested dicts kept)."""
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _summary(errors):
+    """One readable sentence from field errors, e.g. 'name: This field is required.'"""
+    if isinstance(errors, list):
+        return " ".join(_summary(e) for e in errors[:3])
+    if isinstance(errors, dict):
+        parts = []
+        for key, value in list(errors.items())[:3]:
+            text = _summary(value)
+            parts.append(text if key == "non_field_errors" else f"{key}: {text}")
+        return " ".join(parts)
+    return str(errors)
+
+
+def error_body(status_code, code, detail, errors=None):
+    return {"status": status_code, "code": code, "detail": detail, "errors": errors or {}}
+
+
+def exception_handler(exc, context):
+    """Every API error is `{"status", "code", "detail", "errors"}`; see docs/api.md.
+
+    Django's own ValidationError (model.clean) becomes a 400 with field errors and a
+    database constraint that slipped past validation becomes a 409, never a 500.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, IntegrityError):
+        logger.warning("integrity error reached the API: %s", exc)
+        return Response(
+            error_body(409, "conflict", "The change conflicts with existing data."),
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        if isinstance(errors, list):
+            errors = {"non_field_errors": errors}
+        response.data = error_body(response.status_code, "invalid", _summary(errors), errors)
+    else:
+        detail = getattr(exc, "detail", str(exc))
+        code = getattr(exc, "default_code", "error")
+        if isinstance(detail, dict):  # simplejwt: {"detail", "code", "messages"}
+            code = str(detail.get("code", code))
+            detail = detail.get("detail", detail)
+        elif hasattr(detail, "code"):
+            code = detail.code
+        response.data = error_body(response.status_code, code, _summary(_flatten(detail)))
+    return response
+
+
+def json_404(request, exception=None):
+    """Unknown URLs answer in the API's error shape (HTML for everything else)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def json_500(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(500, "server_error", "Server error."), status=500)
+    from django.views.defaults import server_error
+
+    return server_error(request)

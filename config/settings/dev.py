@@ -1,0 +1,7 @@
+"""What `make run` uses: DEBUG on, a local secret, the SQLite file by default."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijkl")

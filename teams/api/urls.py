@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from teams.api.views import MembershipViewSet, TeamViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("teams", TeamViewSet, basename="team")
+router.register(r"teams/(?P<team_id>\d+)/members", MembershipViewSet, basename="membership")
+
+urlpatterns = router.urls

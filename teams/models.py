@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"  # everything, including members and deleting the team
+    COACH = "coach", "Coach"  # edit the playbook, run simulations
+    MEMBER = "member", "Member"  # read
+
+
+EDITOR_ROLES = (Role.OWNER, Role.COACH)
+
+
+class TeamManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and imports.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team"],
+                name="membership_user_team_unique",
+                violation_error_message="This person is already a member of the team.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.team} ({self.role})"
+
+
+class TeamOwnedModel(models.Model):
+    """Base for every object a team owns: team, name, optional external_id
+    (unique per team and kind when set), timestamps."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    external_id = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Id from an imported file (e.g. play_trips_flood); unique per team.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"], name="%(app_label)s_%(class)s_team_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["team", "external_id"],
+                condition=~Q(external_id=""),
+                name="%(app_label)s_%(class)s_team_external_id_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

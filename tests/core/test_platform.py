@@ -1,0 +1,91 @@
+"""Settings, health, schema/docs, error shape, demo setup."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from teams.models import Membership, Role, Team
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    env.pop("DATABASE_URL", None)
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="config.settings.production")
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_secrets(missing):
+    settings = {
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "fieldos.example.com",
+        "DATABASE_URL": "sqlite:////tmp/fieldos-prod-check.sqlite3",
+    }
+    del settings[missing]
+    result = run_check(settings)
+    assert result.returncode != 0
+    assert f"{missing} must be set in the environment" in result.stderr
+
+
+def test_production_check_deploy_passes_with_secrets():
+    result = run_check(
+        {
+            "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP",
+            "ALLOWED_HOSTS": "fieldos.example.com",
+            "DATABASE_URL": "sqlite:////tmp/fieldos-prod-check.sqlite3",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_health(api):
+    response = api.get("/api/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served_without_cdn(api, user):
+    schema = api.get("/api/schema/")
+    assert schema.status_code == 200
+    docs = api.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "unpkg" not in html
+    assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_unknown_api_url_is_json_404(client):
+    response = client.get("/api/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_setup_demo_is_idempotent(capsys):
+    call_command("setup_demo")
+    call_command("setup_demo")
+    assert User.objects.filter(email="coach@fieldos.dev").count() == 1
+    team = Team.objects.get(slug="demo")
+    assert Membership.objects.get(team=team).role == Role.OWNER
+    out = capsys.readouterr().out
+    assert "coach@fieldos.dev / fieldos-demo" in out
