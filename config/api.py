@@ -31,6 +31,29 @@ def _flatten(detail):
     return str(detail)
 
 
+def field_paths(errors, prefix=""):
+    """Nested field errors → one level keyed by path: {"slots": [{}, {"x": [m]}]} becomes
+    {"slots[1].x": [m]}, the same keys the playbook rules use."""
+    if isinstance(errors, dict):
+        flat = {}
+        for key, value in errors.items():
+            if isinstance(key, int) or str(key).isdigit():  # DRF keys list items by index
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors" and prefix:
+                path = prefix
+            flat.update(field_paths(value, path))
+        return flat
+    if isinstance(errors, list) and any(isinstance(item, dict | list) for item in errors):
+        flat = {}
+        for i, item in enumerate(errors):
+            if item:
+                flat.update(field_paths(item, f"{prefix}[{i}]"))
+        return flat
+    return {prefix or "non_field_errors": errors if isinstance(errors, list) else [errors]}
+
+
 def _summary(errors):
     """One readable sentence from field errors, e.g. 'name: This field is required.'"""
     if isinstance(errors, list):
@@ -73,9 +96,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
-        if isinstance(errors, list):
-            errors = {"non_field_errors": errors}
+        errors = field_paths(_flatten(exc.detail))
         response.data = error_body(response.status_code, "invalid", _summary(errors), errors)
     else:
         detail = getattr(exc, "detail", str(exc))

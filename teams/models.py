@@ -32,6 +32,12 @@ class Team(models.Model):
         return self.name
 
     def natural_key(self):
+        """(team slug, name): fixtures load into any database without pk clashes."""
+        return (self.team.slug, self.name)
+
+    natural_key.dependencies = ["teams.team"]
+
+    def natural_key(self):
         return (self.slug,)
 
 
@@ -57,6 +63,11 @@ class Membership(models.Model):
         return f"{self.user} – {self.team} ({self.role})"
 
 
+class TeamOwnedManager(models.Manager):
+    def get_by_natural_key(self, team_slug, name):
+        return self.get(team__slug=team_slug, name=name)
+
+
 class TeamOwnedModel(models.Model):
     """Base for every object a team owns: team, name, optional external_id
     (unique per team and kind when set), timestamps."""
@@ -71,6 +82,8 @@ class TeamOwnedModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamOwnedManager()
 
     class Meta:
         abstract = True
@@ -88,3 +101,9 @@ class TeamOwnedModel(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        """(team slug, name): fixtures load into any database without pk clashes."""
+        return (self.team.slug, self.name)
+
+    natural_key.dependencies = ["teams.team"]

@@ -1,0 +1,313 @@
+"""Shapes and types only; the playbook rules run in playbook.services."""
+
+from rest_framework import serializers
+
+from playbook import services, validation
+from playbook.constants import MAN_AUTO, Bucket
+from playbook.models import (
+    Formation,
+    FormationSlot,
+    Lineup,
+    LineupSpot,
+    Play,
+    PlayAssignment,
+    Playbook,
+    PlaybookEntry,
+    Player,
+    Route,
+    RouteBreakpoint,
+    Ruleset,
+    Scenario,
+    ScenarioDefender,
+)
+from teams.scoping import TeamScopedSerializer
+
+COMMON = ["id", "name", "external_id", "created_at", "updated_at"]
+READ_ONLY = ["id", "created_at", "updated_at", "warnings"]
+
+
+class TagList(serializers.ListField):
+    child = serializers.CharField(max_length=40)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        tags = [t.strip() for t in super().to_internal_value(data)]
+        return list(dict.fromkeys(t for t in tags if t))  # trimmed, unique, order kept
+
+
+class RowsSerializer(TeamScopedSerializer):
+    """A team-owned object with child rows written in one request through a service:
+    `rows` names the list field, `write` the service. Omitting the rows on PATCH keeps
+    the stored ones; sending them replaces them all."""
+
+    rows = ""
+    write = None
+
+    def create(self, validated_data):
+        rows = validated_data.pop(self.rows, None)
+        return type(self).write(team=self.team, data=validated_data, **{self.rows: rows})
+
+    def update(self, instance, validated_data):
+        rows = validated_data.pop(self.rows, None)
+        return type(self).write(
+            team=self.team, data=validated_data, instance=instance, **{self.rows: rows}
+        )
+
+
+class RulesetSerializer(TeamScopedSerializer):
+    class Meta:
+        model = Ruleset
+        fields = [*COMMON, *Ruleset.RULE_FIELDS, "is_default"]
+        read_only_fields = ["id", "created_at", "updated_at", "is_default"]
+
+
+class PlayerSerializer(TeamScopedSerializer):
+    class Meta:
+        model = Player
+        fields = [*COMMON, "side", "role", "jersey_number", *Player.RATINGS]
+        read_only_fields = READ_ONLY
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        probe = Player(**{**self._current(), **attrs})
+        probe.clean()
+        return attrs
+
+    def _current(self):
+        if self.instance is None:
+            return {}
+        return {"side": self.instance.side, "role": self.instance.role}
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(max_length=6)
+
+    class Meta:
+        model = FormationSlot
+        fields = ["role", "x", "y"]
+
+
+class FormationSerializer(RowsSerializer):
+    rows, write = "slots", services.formation_write
+    slots = SlotSerializer(many=True, required=True)
+
+    class Meta:
+        model = Formation
+        fields = [*COMMON, "ruleset", "slots", "warnings"]
+        read_only_fields = READ_ONLY
+
+
+class BreakpointSerializer(serializers.ModelSerializer):
+    time_ms = serializers.IntegerField(min_value=0, max_value=60000)
+
+    class Meta:
+        model = RouteBreakpoint
+        fields = ["x", "y", "time_ms"]
+
+
+class RouteSerializer(RowsSerializer):
+    rows, write = "breakpoints", services.route_write
+    breakpoints = BreakpointSerializer(many=True, required=True)
+    leg_speeds = serializers.SerializerMethodField(help_text="Yards per second each leg needs.")
+
+    class Meta:
+        model = Route
+        fields = [*COMMON, "settle", "breakpoints", "leg_speeds", "warnings"]
+        read_only_fields = READ_ONLY
+
+    def get_leg_speeds(self, route) -> list[float]:
+        return [round(s, 2) for s in validation.leg_speeds(route.breakpoint_data())]
+
+
+class AssignmentSerializer(TeamScopedSerializer):
+    role = serializers.CharField(max_length=6)
+    route_name = serializers.CharField(source="route.name", read_only=True, default=None)
+
+    class Meta:
+        model = PlayAssignment
+        fields = ["role", "route", "route_name"]
+
+
+class QBPlanSerializer(serializers.Serializer):
+    progression = serializers.ListField(
+        child=serializers.CharField(max_length=6), max_length=7, required=False
+    )
+    max_time_to_throw_ms = serializers.IntegerField(required=False, min_value=0, max_value=60000)
+    scramble_allowed = serializers.BooleanField(required=False)
+
+
+class MotionSerializer(serializers.Serializer):
+    role = serializers.CharField(max_length=6)
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    duration_ms = serializers.IntegerField(min_value=0, max_value=60000)
+
+
+class PlaySerializer(RowsSerializer):
+    rows, write = "assignments", services.play_write
+    formation_name = serializers.CharField(source="formation.name", read_only=True)
+    assignments = AssignmentSerializer(many=True, required=False)
+    qb_plan = QBPlanSerializer(required=False)
+    motion = MotionSerializer(required=False, allow_null=True)
+    tags = TagList()
+
+    class Meta:
+        model = Play
+        fields = [
+            *COMMON,
+            "formation",
+            "formation_name",
+            "ruleset",
+            "assignments",
+            "qb_plan",
+            "motion",
+            "tags",
+            "notes",
+            "warnings",
+        ]
+        read_only_fields = READ_ONLY
+
+    def to_representation(self, play):
+        data = super().to_representation(play)
+        data["qb_plan"] = {
+            "progression": play.progression,
+            "max_time_to_throw_ms": play.max_time_to_throw_ms,
+            "scramble_allowed": play.scramble_allowed,
+        }
+        data["motion"] = play.motion
+        return data
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        attrs.update(attrs.pop("qb_plan", {}))
+        if "motion" in attrs:
+            motion = attrs.pop("motion") or {}
+            attrs.update(
+                motion_role=motion.get("role", ""),
+                motion_x=motion.get("x"),
+                motion_y=motion.get("y"),
+                motion_duration_ms=motion.get("duration_ms"),
+            )
+        return attrs
+
+    def validate(self, attrs):
+        if self.instance is None and "assignments" not in attrs:
+            raise serializers.ValidationError(
+                {"assignments": ["List every formation role with its route (or null)."]}
+            )
+        return super().validate(attrs)
+
+
+class DefenderSerializer(TeamScopedSerializer):
+    slot = serializers.CharField(max_length=3)
+    duty = serializers.CharField(max_length=4)
+    man_target = serializers.CharField(max_length=6, required=False, allow_blank=True)
+
+    class Meta:
+        model = ScenarioDefender
+        fields = [
+            "slot",
+            "x",
+            "y",
+            "duty",
+            "man_target",
+            "zone_x",
+            "zone_y",
+            "zone_radius",
+            "player",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("duty") == "MAN" and not attrs.get("man_target"):
+            attrs["man_target"] = MAN_AUTO
+        return attrs
+
+
+class ScenarioSerializer(RowsSerializer):
+    rows, write = "defenders", services.scenario_write
+    defenders = DefenderSerializer(many=True, required=True)
+    rushers_count = serializers.IntegerField(read_only=True)
+    situation_tags = TagList()
+
+    class Meta:
+        model = Scenario
+        fields = [
+            *COMMON,
+            "ruleset",
+            "coverage",
+            "shell",
+            "notes",
+            "position_jitter_yards",
+            "reaction_jitter_ms",
+            "situation_tags",
+            "defenders",
+            "rushers_count",
+            "warnings",
+        ]
+        read_only_fields = READ_ONLY
+
+
+class SpotSerializer(TeamScopedSerializer):
+    role = serializers.CharField(max_length=6)
+    player_name = serializers.CharField(source="player.name", read_only=True)
+
+    class Meta:
+        model = LineupSpot
+        fields = ["role", "player", "player_name"]
+
+
+class LineupSerializer(RowsSerializer):
+    rows, write = "spots", services.lineup_write
+    spots = SpotSerializer(many=True, required=False)
+
+    class Meta:
+        model = Lineup
+        fields = [*COMMON, "is_default", "spots"]
+        read_only_fields = READ_ONLY
+
+
+class EntrySerializer(TeamScopedSerializer):
+    play_name = serializers.CharField(source="play.name", read_only=True)
+    call_number = serializers.CharField(max_length=12)
+    situations = serializers.ListField(
+        child=serializers.ChoiceField(choices=Bucket.choices), required=False, max_length=7
+    )
+
+    class Meta:
+        model = PlaybookEntry
+        fields = ["id", "play", "play_name", "call_number", "situations"]
+        read_only_fields = ["id"]
+
+
+class PlaybookSerializer(RowsSerializer):
+    rows, write = "entries", services.playbook_write
+    entries = EntrySerializer(many=True, required=False)
+
+    class Meta:
+        model = Playbook
+        fields = [*COMMON, "description", "entries"]
+        read_only_fields = READ_ONLY
+
+
+class ReorderSerializer(serializers.Serializer):
+    entries = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class CallSheetEntrySerializer(serializers.Serializer):
+    call_number = serializers.CharField()
+    play = serializers.IntegerField(source="play.id")
+    play_name = serializers.CharField(source="play.name")
+    formation_name = serializers.CharField(source="play.formation.name")
+    notes = serializers.CharField(source="play.notes")
+    tags = serializers.ListField(source="play.tags")
+
+
+class CallSheetGroupSerializer(serializers.Serializer):
+    situation = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    entries = CallSheetEntrySerializer(many=True)

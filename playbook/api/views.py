@@ -1,0 +1,262 @@
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from playbook import services
+from playbook.api import filters
+from playbook.api import serializers as s
+from playbook.models import (
+    Formation,
+    Lineup,
+    Play,
+    Playbook,
+    PlaybookEntry,
+    Player,
+    Route,
+    Ruleset,
+    Scenario,
+)
+from teams.scoping import TeamScopedViewSet
+
+FORCE = OpenApiParameter(
+    "force",
+    OpenApiTypes.BOOL,
+    description="Also delete what uses this object (listed in the 409 answer without it).",
+)
+
+
+def _describe(objects):
+    return sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in objects})
+
+
+class PlaybookViewSet(TeamScopedViewSet):
+    """Deleting an object that others use is refused with a 409 naming them, unless
+    `?force=true` says to delete those too; nothing disappears silently."""
+
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["name"]
+    search_fields = ["name", "external_id"]
+
+    @extend_schema(parameters=[FORCE])
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        force = request.query_params.get("force", "").lower() in ("1", "true", "yes")
+        removed = []
+        with transaction.atomic():
+            users = _delete(obj, force, removed)
+        if users:
+            return Response(
+                {
+                    "status": 409,
+                    "code": "in_use",
+                    "detail": f"{obj._meta.verbose_name.capitalize()} '{obj}' is used by "
+                    f"{', '.join(_describe(users))}. Change those first, or delete with "
+                    "?force=true to delete them too.",
+                    "errors": {},
+                    "used_by": [
+                        {"kind": u._meta.model_name, "id": u.pk, "name": str(u)} for u in users
+                    ],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        if removed:
+            return Response({"deleted": [*_describe([obj]), *removed]})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _delete(obj, force, removed):
+    """Delete obj; when protected, return its users, or with force delete them first
+    (recursively) and note them in `removed`."""
+    while True:
+        try:
+            with transaction.atomic():
+                obj.delete()
+            return None
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+            users = {getattr(o, "deletion_owner", lambda o=o: o)() for o in blockers}
+            if not force:
+                return users
+            for user in users:
+                removed.extend(_describe([user]))
+                _delete(user, True, removed)
+
+
+@extend_schema(tags=["rulesets"])
+class RulesetViewSet(PlaybookViewSet):
+    queryset = Ruleset.objects.all()
+    serializer_class = s.RulesetSerializer
+    filterset_class = filters.RulesetFilter
+
+    def perform_update(self, serializer):
+        ruleset = serializer.save()
+        for model in (Formation, Play, Scenario):
+            for obj in model.objects.filter(team=self.team, ruleset=ruleset):
+                obj.refresh_warnings()
+
+    def destroy(self, request, *args, **kwargs):
+        if self.get_object().is_default:
+            raise ValidationError(
+                {
+                    "is_default": [
+                        "The team's default ruleset cannot be deleted; make another default first."
+                    ]
+                }
+            )
+        return super().destroy(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=s.RulesetSerializer)
+    @action(detail=True, methods=["post"], url_path="make-default")
+    def make_default(self, request, *args, **kwargs):
+        ruleset = services.ruleset_make_default(self.get_object())
+        return Response(self.get_serializer(ruleset).data)
+
+
+@extend_schema(tags=["players"])
+class PlayerViewSet(PlaybookViewSet):
+    queryset = Player.objects.all()
+    serializer_class = s.PlayerSerializer
+    filterset_class = filters.PlayerFilter
+    ordering_fields = ["name", "role", "jersey_number", "created_at", *Player.RATINGS]
+
+
+@extend_schema(tags=["formations"])
+class FormationViewSet(PlaybookViewSet):
+    queryset = Formation.objects.prefetch_related("slots")
+    serializer_class = s.FormationSerializer
+    filterset_class = filters.FormationFilter
+
+    @extend_schema(request=None, responses={201: s.FormationSerializer})
+    @action(detail=True, methods=["post"])
+    def mirror(self, request, *args, **kwargs):
+        """The formation flipped left/right (an existing mirror image is reused)."""
+        mirrored = services.formation_mirror(self.get_object())
+        return Response(self.get_serializer(mirrored).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["routes"])
+class RouteViewSet(PlaybookViewSet):
+    queryset = Route.objects.prefetch_related("breakpoints")
+    serializer_class = s.RouteSerializer
+    filterset_class = filters.RouteFilter
+
+    @extend_schema(request=None, responses={201: s.RouteSerializer})
+    @action(detail=True, methods=["post"])
+    def mirror(self, request, *args, **kwargs):
+        """The route flipped left/right (an existing mirror image is reused)."""
+        mirrored = services.route_mirror(self.get_object())
+        return Response(self.get_serializer(mirrored).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["plays"])
+@extend_schema_view(
+    list=extend_schema(description="`q` is full-text search over name, tags, notes.")
+)
+class PlayViewSet(PlaybookViewSet):
+    queryset = Play.objects.select_related("formation").prefetch_related("assignments__route")
+    serializer_class = s.PlaySerializer
+    filterset_class = filters.PlayFilter
+    search_fields = ["name", "external_id", "notes", "search_text"]
+
+    @extend_schema(request=None, responses={201: s.PlaySerializer})
+    @action(detail=True, methods=["post"])
+    def mirror(self, request, *args, **kwargs):
+        """A new play flipped left/right, named "<name> (mirror)"."""
+        return self._created(services.play_mirror(self.get_object()))
+
+    @extend_schema(request=None, responses={201: s.PlaySerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, *args, **kwargs):
+        """A copy named "<name> (copy)" with the same formation and routes."""
+        return self._created(services.play_duplicate(self.get_object()))
+
+    def _created(self, play):
+        play = self.get_queryset().get(pk=play.pk)
+        return Response(self.get_serializer(play).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["scenarios"])
+class ScenarioViewSet(PlaybookViewSet):
+    queryset = Scenario.objects.prefetch_related("defenders")
+    serializer_class = s.ScenarioSerializer
+    filterset_class = filters.ScenarioFilter
+    search_fields = ["name", "external_id", "notes"]
+
+
+@extend_schema(tags=["lineups"])
+class LineupViewSet(PlaybookViewSet):
+    queryset = Lineup.objects.prefetch_related("spots__player")
+    serializer_class = s.LineupSerializer
+    filterset_fields = ["is_default"]
+
+    @extend_schema(request=None, responses={200: s.LineupSerializer})
+    @action(detail=False, methods=["post"], url_path="build-default")
+    def build_default(self, request, *args, **kwargs):
+        """(Re)build the team's default lineup from its players' default roles."""
+        lineup = services.lineup_build_default(self.team)
+        return Response(self.get_serializer(self.get_queryset().get(pk=lineup.pk)).data)
+
+
+@extend_schema(tags=["playbooks"])
+class PlaybookBookViewSet(PlaybookViewSet):
+    queryset = Playbook.objects.prefetch_related("entries__play")
+    serializer_class = s.PlaybookSerializer
+
+    def _entries_response(self, playbook, code=status.HTTP_200_OK):
+        playbook = self.get_queryset().get(pk=playbook.pk)
+        return Response(self.get_serializer(playbook).data, status=code)
+
+    @extend_schema(request=s.EntrySerializer, responses={201: s.PlaybookSerializer})
+    @action(detail=True, methods=["post"], url_path="entries")
+    def add_entry(self, request, *args, **kwargs):
+        """Add a play at the end (or at `position`, 0-based) with its call number."""
+        playbook = self.get_object()
+        entry = s.EntrySerializer(data=request.data, context=self.get_serializer_context())
+        entry.is_valid(raise_exception=True)
+        entries = services.playbook_entries(playbook)
+        position = request.data.get("position", len(entries))
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            raise ValidationError({"position": ["A whole number from 0."]})
+        entries.insert(position, entry.validated_data)
+        services.playbook_write(team=self.team, data={}, entries=entries, instance=playbook)
+        return self._entries_response(playbook, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.PlaybookSerializer})
+    @action(detail=True, methods=["delete"], url_path=r"entries/(?P<entry_id>\d+)")
+    def remove_entry(self, request, entry_id, *args, **kwargs):
+        playbook = self.get_object()
+        deleted, _ = PlaybookEntry.objects.filter(playbook=playbook, pk=entry_id).delete()
+        if not deleted:
+            raise Http404("No such entry in this playbook.")
+        return self._entries_response(playbook)
+
+    @extend_schema(request=s.ReorderSerializer, responses={200: s.PlaybookSerializer})
+    @action(detail=True, methods=["post"])
+    def reorder(self, request, *args, **kwargs):
+        """`{"entries": [entry ids in the new order]}` — every entry exactly once."""
+        playbook = self.get_object()
+        body = s.ReorderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = body.validated_data["entries"]
+        current = {e.pk: e for e in playbook.entries.all()}
+        if sorted(order) != sorted(current):
+            raise ValidationError(
+                {"entries": [f"List every entry of the playbook once: {sorted(current)}."]}
+            )
+        with transaction.atomic():
+            for position, pk in enumerate(order):
+                PlaybookEntry.objects.filter(pk=pk).update(order=position)
+        return self._entries_response(playbook)
+
+    @extend_schema(responses={200: s.CallSheetGroupSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="call-sheet")
+    def call_sheet(self, request, *args, **kwargs):
+        """Entries in call order grouped by situation; entries with none come last."""
+        groups = services.playbook_call_sheet(self.get_object())
+        return Response(s.CallSheetGroupSerializer(groups, many=True).data)

@@ -1,0 +1,400 @@
+"""Writes for the playbook. The API, the admin actions and the importer call these;
+each runs the rules of playbook/validation.py and refuses errors with a
+ValidationError keyed by field path, and stores the warnings with the object."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from playbook import validation
+from playbook.constants import NFL_FLAG_5V5, Bucket
+from playbook.models import (
+    Formation,
+    FormationSlot,
+    Lineup,
+    LineupSpot,
+    Play,
+    PlayAssignment,
+    Playbook,
+    PlaybookEntry,
+    Player,
+    Route,
+    RouteBreakpoint,
+    Ruleset,
+    Scenario,
+    ScenarioDefender,
+    default_ruleset,
+)
+
+
+def on_team_created(sender, team, **kwargs):
+    ruleset_create_default(team)
+
+
+def ruleset_create_default(team):
+    """Every team starts with NFL FLAG 5v5 as its default ruleset."""
+    ruleset, _ = Ruleset.objects.get_or_create(
+        team=team,
+        external_id=NFL_FLAG_5V5["external_id"],
+        defaults={**NFL_FLAG_5V5, "is_default": True},
+    )
+    if not Ruleset.objects.filter(team=team, is_default=True).exists():
+        Ruleset.objects.filter(pk=ruleset.pk).update(is_default=True)
+    return ruleset
+
+
+@transaction.atomic
+def ruleset_make_default(ruleset):
+    Ruleset.objects.filter(team_id=ruleset.team_id, is_default=True).exclude(pk=ruleset.pk).update(
+        is_default=False
+    )
+    ruleset.is_default = True
+    ruleset.save(update_fields=["is_default", "updated_at"])
+    for model in (Formation, Play, Scenario):
+        for obj in model.objects.filter(team_id=ruleset.team_id, ruleset=None):
+            obj.refresh_warnings()
+    return ruleset
+
+
+def rules_of(team, ruleset=None):
+    return validation.Rules.of(ruleset or default_ruleset(team))
+
+
+def _refuse(report):
+    if report.errors:
+        raise ValidationError(report.errors)
+    return report
+
+
+def _save(instance, model, team, data):
+    instance = instance or model(team=team)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
+
+
+def _replace_rows(manager, model, parent_field, parent, rows):
+    manager.all().delete()
+    model.objects.bulk_create([model(**{parent_field: parent}, **row) for row in rows])
+
+
+# --- formations, routes -------------------------------------------------------
+
+
+@transaction.atomic
+def formation_write(*, team, data, slots=None, instance=None):
+    """data: name, external_id, ruleset; slots: [{"role","x","y"}] (None: keep)."""
+    ruleset = data.get("ruleset", instance.ruleset if instance else None)
+    if slots is None:
+        slots = instance.slot_data() if instance else []
+    report = _refuse(validation.check_formation(slots, rules_of(team, ruleset)))
+    formation = _save(instance, Formation, team, {**data, "warnings": report.warnings})
+    _replace_rows(formation.slots, FormationSlot, "formation", formation, slots)
+    if instance is not None:
+        _refresh_plays(Play.objects.filter(formation=formation))
+    return formation
+
+
+@transaction.atomic
+def route_write(*, team, data, breakpoints=None, instance=None):
+    """data: name, external_id, settle; breakpoints: [{"x","y","time_ms"}] (None: keep)."""
+    if breakpoints is None:
+        breakpoints = instance.breakpoint_data() if instance else []
+    report = _refuse(validation.check_route(breakpoints))
+    route = _save(instance, Route, team, {**data, "warnings": report.warnings})
+    _replace_rows(route.breakpoints, RouteBreakpoint, "route", route, breakpoints)
+    if instance is not None:
+        _refresh_plays(Play.objects.filter(assignments__route=route).distinct())
+    return route
+
+
+def _refresh_plays(plays):
+    for play in plays.select_related("formation", "ruleset"):
+        play.refresh_warnings()
+
+
+# --- plays -----------------------------------------------------------------------
+
+
+def _assignment_data(assignments):
+    return [
+        {
+            "role": a["role"],
+            "route": a.get("route")
+            and {"name": a["route"].name, "breakpoints": a["route"].breakpoint_data()},
+        }
+        for a in assignments
+    ]
+
+
+@transaction.atomic
+def play_write(*, team, data, assignments=None, instance=None):
+    """data: Play fields (formation, ruleset, progression, max_time_to_throw_ms, motion_*,
+    tags, notes, name, external_id); assignments: [{"role", "route": Route|None}]."""
+    current = {
+        f: getattr(instance, f) if instance else None
+        for f in (
+            "formation",
+            "ruleset",
+            "motion_role",
+            "motion_x",
+            "motion_y",
+            "motion_duration_ms",
+        )
+    }
+    merged = {**current, **data}
+    formation = merged["formation"]
+    if assignments is None:
+        assignments = (
+            [{"role": a.role, "route": a.route} for a in instance.assignments.all()]
+            if instance
+            else []
+        )
+    progression = data.get("progression", instance.progression if instance else [])
+    max_ttt = data.get("max_time_to_throw_ms", instance.max_time_to_throw_ms if instance else 3000)
+    motion = None
+    if merged.get("motion_role"):
+        motion = {
+            "role": merged["motion_role"],
+            "x": merged["motion_x"],
+            "y": merged["motion_y"],
+            "duration_ms": merged["motion_duration_ms"],
+        }
+    report = _refuse(
+        validation.check_play(
+            formation.slot_data() if formation else [],
+            _assignment_data(assignments),
+            {"progression": progression, "max_time_to_throw_ms": max_ttt},
+            motion,
+            rules_of(team, merged["ruleset"]),
+        )
+    )
+    play = _save(instance, Play, team, {**data, "warnings": report.warnings})
+    _replace_rows(
+        play.assignments,
+        PlayAssignment,
+        "play",
+        play,
+        [{"role": a["role"], "route": a.get("route")} for a in assignments],
+    )
+    return play
+
+
+def unique_name(model, team, base):
+    """`base`, or "Name (mirror 2)", "Name (mirror 3)" … when taken in the team."""
+    name, n = base, 2
+    while model.objects.filter(team=team, name=name).exists():
+        name = f"{base[:-1]} {n})" if base.endswith(")") else f"{base} {n}"
+        n += 1
+    return name
+
+
+def _mirror_slots(formation):
+    return [{"role": s["role"], "x": s["x"], "y": -s["y"] + 0.0} for s in formation.slot_data()]
+
+
+def _same_rows(a, b, keys):
+    return sorted(tuple(r[k] for k in keys) for r in a) == sorted(
+        tuple(r[k] for k in keys) for r in b
+    )
+
+
+@transaction.atomic
+def formation_mirror(formation):
+    """A left/right flipped copy, or the existing formation that already is one."""
+    slots = _mirror_slots(formation)
+    for other in Formation.objects.filter(team_id=formation.team_id).prefetch_related("slots"):
+        if _same_rows(other.slot_data(), slots, ("role", "x", "y")):
+            return other
+    return formation_write(
+        team=formation.team,
+        data={
+            "name": unique_name(Formation, formation.team, f"{formation.name} (mirror)"),
+            "ruleset": formation.ruleset,
+        },
+        slots=slots,
+    )
+
+
+@transaction.atomic
+def route_mirror(route):
+    points = [
+        {"x": b["x"], "y": -b["y"] + 0.0, "time_ms": b["time_ms"]} for b in route.breakpoint_data()
+    ]
+    if all(p["y"] == 0 for p in points):
+        return route  # a straight vertical route is its own mirror
+    for other in Route.objects.filter(team_id=route.team_id, settle=route.settle).prefetch_related(
+        "breakpoints"
+    ):
+        if other.breakpoint_data() == points:
+            return other
+    return route_write(
+        team=route.team,
+        data={
+            "name": unique_name(Route, route.team, f"{route.name} (mirror)"),
+            "settle": route.settle,
+        },
+        breakpoints=points,
+    )
+
+
+def _play_fields(play, **changes):
+    fields = {
+        f: getattr(play, f)
+        for f in (
+            "formation",
+            "ruleset",
+            "progression",
+            "max_time_to_throw_ms",
+            "scramble_allowed",
+            "motion_role",
+            "motion_x",
+            "motion_y",
+            "motion_duration_ms",
+            "tags",
+            "notes",
+        )
+    }
+    return {**fields, **changes}
+
+
+@transaction.atomic
+def play_mirror(play):
+    """A new play flipped left/right (y → −y), reusing mirrored formations/routes."""
+    assignments = [
+        {"role": a.role, "route": a.route and route_mirror(a.route)}
+        for a in play.assignments.select_related("route")
+    ]
+    data = _play_fields(
+        play,
+        name=unique_name(Play, play.team, f"{play.name} (mirror)"),
+        formation=formation_mirror(play.formation),
+        motion_y=-play.motion_y + 0.0 if play.motion_y is not None else None,
+    )
+    return play_write(team=play.team, data=data, assignments=assignments)
+
+
+@transaction.atomic
+def play_duplicate(play):
+    assignments = [
+        {"role": a.role, "route": a.route} for a in play.assignments.select_related("route")
+    ]
+    data = _play_fields(play, name=unique_name(Play, play.team, f"{play.name} (copy)"))
+    return play_write(team=play.team, data=data, assignments=assignments)
+
+
+# --- scenarios, lineups, playbooks -------------------------------------------------
+
+
+@transaction.atomic
+def scenario_write(*, team, data, defenders=None, instance=None):
+    """defenders: [{"slot", "x", "y", "duty", "man_target", "zone_x", "zone_y",
+    "zone_radius", "player"}]."""
+    ruleset = data.get("ruleset", instance.ruleset if instance else None)
+    if defenders is None:
+        defenders = (
+            [{**d.as_data(), "player": d.player} for d in instance.defenders.all()]
+            if instance
+            else []
+        )
+    report = _refuse(validation.check_scenario(defenders, rules_of(team, ruleset)))
+    scenario = _save(instance, Scenario, team, {**data, "warnings": report.warnings})
+    _replace_rows(scenario.defenders, ScenarioDefender, "scenario", scenario, defenders)
+    return scenario
+
+
+@transaction.atomic
+def lineup_write(*, team, data, spots=None, instance=None):
+    """spots: [{"role", "player": Player}]."""
+    if spots is None:
+        spots = (
+            [{"role": s.role, "player": s.player} for s in instance.spots.all()] if instance else []
+        )
+    _refuse(
+        validation.check_lineup(
+            [
+                {"role": s["role"], "side": s["player"].side, "name": s["player"].name}
+                for s in spots
+            ],
+            rules_of(team),
+        )
+    )
+    if data.get("is_default"):
+        Lineup.objects.filter(team=team, is_default=True).exclude(
+            pk=instance.pk if instance else None
+        ).update(is_default=False)
+    lineup = _save(instance, Lineup, team, data)
+    _replace_rows(lineup.spots, LineupSpot, "lineup", lineup, spots)
+    return lineup
+
+
+@transaction.atomic
+def lineup_build_default(team):
+    """The team's default lineup from its players' default roles (first player per role)."""
+    spots, taken = [], set()
+    for player in Player.objects.filter(team=team).order_by("role", "id"):
+        if player.role not in taken:
+            taken.add(player.role)
+            spots.append({"role": player.role, "player": player})
+    instance = Lineup.objects.filter(team=team, is_default=True).first()
+    data = {"is_default": True}
+    if instance is None:
+        data["name"] = unique_name(Lineup, team, "Default lineup")
+    return lineup_write(team=team, data=data, spots=spots, instance=instance)
+
+
+@transaction.atomic
+def playbook_write(*, team, data, entries=None, instance=None):
+    """entries: [{"play": Play, "call_number", "situations"}] in call order."""
+    if entries is None:
+        entries = (
+            [
+                {"play": e.play, "call_number": e.call_number, "situations": e.situations}
+                for e in instance.entries.all()
+            ]
+            if instance
+            else []
+        )
+    _refuse(
+        validation.check_playbook(
+            [{**e, "play_id": e["play"].pk} for e in entries], list(Bucket.values)
+        )
+    )
+    playbook = _save(instance, Playbook, team, data)
+    _replace_rows(
+        playbook.entries,
+        PlaybookEntry,
+        "playbook",
+        playbook,
+        [
+            {
+                "play": e["play"],
+                "call_number": str(e["call_number"]).strip(),
+                "situations": e.get("situations") or [],
+                "order": i,
+            }
+            for i, e in enumerate(entries)
+        ],
+    )
+    return playbook
+
+
+def playbook_entries(playbook):
+    return [
+        {"play": e.play, "call_number": e.call_number, "situations": e.situations}
+        for e in playbook.entries.select_related("play")
+    ]
+
+
+def playbook_call_sheet(playbook):
+    """Entries grouped by situation in bucket order; plays meant for no situation last."""
+    entries = list(playbook.entries.select_related("play__formation"))
+    groups = []
+    for bucket in Bucket:
+        rows = [e for e in entries if bucket.value in e.situations]
+        if rows:
+            groups.append({"situation": bucket.value, "label": bucket.label, "entries": rows})
+    unassigned = [e for e in entries if not e.situations]
+    if unassigned:
+        groups.append({"situation": None, "label": "Any situation", "entries": unassigned})
+    return groups
