@@ -27,7 +27,7 @@ def between(low, high):
 class RowManager(models.Manager):
     """Natural keys for child rows: (team slug, parent name, the row's own key)."""
 
-    def __init__(self, parent, key):
+    def __init__(self, parent=None, key=None):  # related managers call it bare
         super().__init__()
         self.parent, self.key = parent, key
 
@@ -184,7 +184,7 @@ class Player(TeamOwnedModel):
         return f"{number}{self.name} ({self.role})"
 
 
-class Formation(WarningsMixin, TeamOwnedModel):
+class Formation(TeamOwnedModel, WarningsMixin):
     ruleset = models.ForeignKey(
         Ruleset,
         on_delete=models.RESTRICT,
@@ -217,7 +217,7 @@ class FormationSlot(models.Model):
         return f"{self.role} ({self.x}, {self.y})"
 
 
-class Route(WarningsMixin, TeamOwnedModel):
+class Route(TeamOwnedModel, WarningsMixin):
     settle = models.BooleanField(
         default=False,
         help_text="Stop at the last breakpoint (hitch, curl); otherwise keep running that way.",
@@ -246,7 +246,7 @@ class RouteBreakpoint(models.Model):
         return f"({self.x}, {self.y}) @ {self.time_ms} ms"
 
 
-class Play(WarningsMixin, TeamOwnedModel):
+class Play(TeamOwnedModel, WarningsMixin):
     formation = models.ForeignKey(Formation, on_delete=models.RESTRICT, related_name="plays")
     ruleset = models.ForeignKey(
         Ruleset, on_delete=models.RESTRICT, null=True, blank=True, related_name="plays"
@@ -338,7 +338,7 @@ class PlayAssignment(models.Model):
         return self.play
 
 
-class Scenario(WarningsMixin, TeamOwnedModel):
+class Scenario(TeamOwnedModel, WarningsMixin):
     ruleset = models.ForeignKey(
         Ruleset, on_delete=models.RESTRICT, null=True, blank=True, related_name="scenarios"
     )

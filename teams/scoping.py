@@ -112,6 +112,8 @@ class TeamScopedSerializer(serializers.ModelSerializer):
             if not isinstance(constraint, models.UniqueConstraint) or "team" not in fields:
                 continue
             others = [f for f in fields if f != "team"]
+            if not others:  # team-wide flags (one default per team) are kept by services
+                continue
             values = {}
             for name in others:
                 if name in attrs:
@@ -122,6 +124,8 @@ class TeamScopedSerializer(serializers.ModelSerializer):
             if len(values) != len(others) or any(v in ("", None) for v in values.values()):
                 continue
             clash = model._default_manager.filter(team=self.team, **values)
+            if constraint.condition is not None:
+                clash = clash.filter(constraint.condition)
             if self.instance is not None:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():

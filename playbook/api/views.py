@@ -22,6 +22,7 @@ from playbook.models import (
     Ruleset,
     Scenario,
 )
+from playbook.selectors import attach_assignments
 from teams.scoping import TeamScopedViewSet
 
 FORCE = OpenApiParameter(
@@ -159,7 +160,7 @@ class RouteViewSet(PlaybookViewSet):
     list=extend_schema(description="`q` is full-text search over name, tags, notes.")
 )
 class PlayViewSet(PlaybookViewSet):
-    queryset = Play.objects.select_related("formation").prefetch_related("assignments__route")
+    queryset = Play.objects.defer("search_text").select_related("formation")
     serializer_class = s.PlaySerializer
     filterset_class = filters.PlayFilter
     search_fields = ["name", "external_id", "notes", "search_text"]
@@ -175,6 +176,9 @@ class PlayViewSet(PlaybookViewSet):
     def duplicate(self, request, *args, **kwargs):
         """A copy named "<name> (copy)" with the same formation and routes."""
         return self._created(services.play_duplicate(self.get_object()))
+
+    def paginate_queryset(self, queryset):
+        return attach_assignments(super().paginate_queryset(queryset))
 
     def _created(self, play):
         play = self.get_queryset().get(pk=play.pk)

@@ -1,0 +1,189 @@
+"""Property tests for the rules in playbook/validation.py: valid objects pass, and
+each single violation is caught with its field named."""
+
+import math
+
+import pytest
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playbook import validation as v
+from playbook.api.filters import play_search
+from playbook.models import Play
+from tests.playbook import builders as b
+
+RULES = v.Rules()
+half = RULES.half_width
+receiver_y = st.floats(min_value=-half, max_value=half, allow_nan=False)
+
+
+@st.composite
+def formations(draw):
+    """Valid 5v5 formations: spread receivers, QB behind the ball."""
+    qb = {"role": "QB", "x": draw(st.floats(-7, -1)), "y": draw(st.floats(-2, 2))}
+    ys = draw(
+        st.lists(receiver_y, min_size=3, max_size=3, unique=True).filter(
+            lambda ys: (
+                all(abs(a - c) >= 1.5 for i, a in enumerate(ys) for c in ys[i + 1 :])
+                and all(abs(y) >= 3.5 for y in ys)  # clear of the QB (|y| ≤ 2) and the ball
+            )
+        )
+    )
+    wrs = [{"role": f"WR{i + 1}", "x": draw(st.floats(-3, 0)), "y": y} for i, y in enumerate(ys)]
+    return [qb, {"role": "CENTER", "x": 0.0, "y": 0.0}, *wrs]
+
+
+@st.composite
+def routes(draw):
+    n = draw(st.integers(1, v.MAX_BREAKPOINTS))
+    points, t, x, y = [], 0, 0.0, 0.0
+    for _ in range(n):
+        dt = draw(st.integers(200, 1500))
+        speed = draw(st.floats(0, 11.5))
+        angle = draw(st.floats(0, 6.28))
+        x += speed * dt / 1000 * math.cos(angle)
+        y += speed * dt / 1000 * math.sin(angle)
+        t += dt
+        points.append({"x": round(x, 3), "y": round(y, 3), "time_ms": t})
+    return points
+
+
+@settings(max_examples=60, deadline=None)
+@given(formations())
+def test_valid_formations_pass(slots):
+    report = v.check_formation(slots, RULES)
+    assert report.ok, report.errors
+    assert not any("apart" in w for w in report.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(formations(), st.integers(0, 4), st.sampled_from(["offfield", "role", "dup", "stack"]))
+def test_each_formation_violation_is_named(slots, index, kind):
+    slots = [dict(s) for s in slots]
+    if kind == "offfield":
+        slots[index]["y"] = half + 1
+        expected = f"slots[{index}].y"
+    elif kind == "role":
+        slots[index]["role"] = "TE"
+        expected = f"slots[{index}].role"
+    elif kind == "dup":
+        other = (index + 1) % 5
+        slots[other]["role"] = slots[index]["role"]
+        expected = f"slots[{max(index, other)}].role"
+    else:
+        other = (index + 1) % 5
+        slots[other]["x"], slots[other]["y"] = slots[index]["x"] + 0.1, slots[index]["y"]
+        expected = f"slots[{max(index, other)}]"
+    report = v.check_formation(slots, RULES)
+    assert expected in report.errors, (kind, report.errors)
+
+
+@settings(max_examples=60, deadline=None)
+@given(routes())
+def test_valid_routes_pass_without_speed_warnings(points):
+    report = v.check_route(points)
+    assert report.ok, report.errors
+    assert report.warnings == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(routes(), st.data())
+def test_each_route_violation_is_named(points, data):
+    index = data.draw(st.integers(0, len(points) - 1))
+    kind = data.draw(st.sampled_from(["time", "teleport", "nan"]))
+    points = [dict(p) for p in points]
+    if kind == "time":
+        points[index]["time_ms"] = points[index - 1]["time_ms"] if index else 0
+        expected = f"breakpoints[{index}].time_ms"
+    elif kind == "teleport":  # 30 yd/s from the previous point
+        before = points[index - 1] if index else {"x": 0.0, "y": 0.0, "time_ms": 0}
+        dt = (points[index]["time_ms"] - before["time_ms"]) / 1000
+        points[index].update(x=before["x"] + 30 * dt, y=before["y"])
+        expected = f"breakpoints[{index}]"
+    else:
+        points[index]["y"] = float("nan")
+        expected = f"breakpoints[{index}].y"
+    report = v.check_route(points)
+    assert expected in report.errors, (kind, report.errors)
+
+
+@st.composite
+def defenses(draw):
+    rusher = draw(st.integers(0, 4))
+    defenders = []
+    for i in range(5):
+        x = draw(st.floats(7.5, 20)) if i == rusher else draw(st.floats(1, 20))
+        y = draw(st.floats(-half, half))
+        duty = "RUSH" if i == rusher else draw(st.sampled_from(["MAN", "ZONE"]))
+        d = {"slot": f"D{i + 1}", "x": x, "y": y, "duty": duty}
+        if duty == "MAN":
+            d["man_target"] = draw(st.sampled_from(["auto", "WR1", "WR2", "WR3", "CENTER"]))
+        if duty == "ZONE":
+            d.update(zone_x=x, zone_y=y, zone_radius=draw(st.floats(1, 10)))
+        defenders.append(d)
+    return defenders
+
+
+@settings(max_examples=60, deadline=None)
+@given(defenses())
+def test_valid_scenarios_pass(defenders):
+    assert v.check_scenario(defenders, RULES).ok
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    defenses(), st.integers(0, 4), st.sampled_from(["behind", "offfield", "close_rush", "target"])
+)
+def test_each_scenario_violation_is_named(defenders, index, kind):
+    defenders = [dict(d) for d in defenders]
+    d = defenders[index]
+    if kind == "behind":
+        d["x"], expected = -1.0, f"defenders[{index}].x"
+    elif kind == "offfield":
+        d["y"], expected = half + 2, f"defenders[{index}].y"
+    elif kind == "close_rush":
+        for other in defenders:
+            if other["duty"] == "RUSH":
+                other.update(duty="ZONE", zone_x=other["x"], zone_y=other["y"], zone_radius=5)
+        d.update(duty="RUSH", x=3.0)
+        expected = f"defenders[{index}].x"
+    else:
+        d.update(duty="MAN", man_target="LB")
+        expected = f"defenders[{index}].man_target"
+    assert expected in v.check_scenario(defenders, RULES).errors
+
+
+def test_two_rushers_refused_and_double_man_warned():
+    defenders = [
+        {"slot": "D1", "x": 8, "y": 0, "duty": "RUSH"},
+        {"slot": "D2", "x": 9, "y": 3, "duty": "RUSH"},
+        {"slot": "D3", "x": 2, "y": 5, "duty": "MAN", "man_target": "WR1"},
+        {"slot": "D4", "x": 3, "y": 6, "duty": "MAN", "man_target": "WR1"},
+        {
+            "slot": "D5",
+            "x": 12,
+            "y": 0,
+            "duty": "ZONE",
+            "zone_x": 12,
+            "zone_y": 0,
+            "zone_radius": 8,
+        },
+    ]
+    report = v.check_scenario(defenders, RULES)
+    assert "2 rushers" in report.errors["defenders"][0]
+    assert report.warnings == ["defenders[3].man_target: WR1 is doubled (D3 and D4)"]
+
+
+@pytest.mark.django_db
+def test_postgres_search_uses_the_gin_index(team):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only; SQLite uses a contains match")
+    b.play(team, name="Trips Flood", notes="corner")
+    queryset = play_search(Play.objects.filter(team=team), "flood")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "play_search_gin" in plan
+    assert [p.name for p in queryset] == ["Trips Flood"]
