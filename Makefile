@@ -26,9 +26,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py setup_demo
 
+# The web server and a background worker (simulations, training); Ctrl-C stops both.
 run: demo
 	@echo "Serving FieldOS on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@trap 'kill 0' INT TERM EXIT; \
+		$(PY) manage.py db_worker --no-reload --interval 0.5 & \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,8 +49,11 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# Each benchmarks/<name>_bench.py prints JSON lines; `make bench BENCH=engine` runs one.
+BENCH ?=
 bench: install
-	@for script in benchmarks/*.py; do $(PY) $$script; done
+	@for script in $(if $(BENCH),benchmarks/$(BENCH)_bench.py,benchmarks/*_bench.py); do \
+		$(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

@@ -57,13 +57,13 @@ def field_paths(errors, prefix=""):
 def _summary(errors):
     """One readable sentence from field errors, e.g. 'name: This field is required.'"""
     if isinstance(errors, list):
-        return " ".join(_summary(e) for e in errors[:3])
+        return "; ".join(_summary(e) for e in errors[:3])
     if isinstance(errors, dict):
         parts = []
         for key, value in list(errors.items())[:3]:
             text = _summary(value)
             parts.append(text if key == "non_field_errors" else f"{key}: {text}")
-        return " ".join(parts)
+        return "; ".join(parts)
     return str(errors)
 
 
