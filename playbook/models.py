@@ -300,13 +300,13 @@ class Play(TeamOwnedModel, WarningsMixin):
             for a in self.assignments.all()
         ]
 
-    def check_rules(self):
+    def check_rules(self, rules=None):
         return validation.check_play(
             self.formation.slot_data(),
             self.assignment_data(),
             self.qb_plan(),
             self.motion,
-            rules_for(self),
+            rules or rules_for(self),
         )
 
 
@@ -356,8 +356,8 @@ class Scenario(TeamOwnedModel, WarningsMixin):
     def defender_data(self):
         return [d.as_data() for d in self.defenders.all()]
 
-    def check_rules(self):
-        return validation.check_scenario(self.defender_data(), rules_for(self))
+    def check_rules(self, rules=None):
+        return validation.check_scenario(self.defender_data(), rules or rules_for(self))
 
 
 class ScenarioDefender(models.Model):

@@ -4,6 +4,7 @@ ValidationError keyed by field path, and stores the warnings with the object."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from playbook import validation
 from playbook.constants import NFL_FLAG_5V5, Bucket
@@ -49,10 +50,54 @@ def ruleset_make_default(ruleset):
     )
     ruleset.is_default = True
     ruleset.save(update_fields=["is_default", "updated_at"])
-    for model in (Formation, Play, Scenario):
-        for obj in model.objects.filter(team_id=ruleset.team_id, ruleset=None):
-            obj.refresh_warnings()
+    _recheck_users(ruleset)
     return ruleset
+
+
+@transaction.atomic
+def ruleset_update(ruleset, data):
+    """Change a ruleset; refused when an object checked against it would break a rule
+    (a narrower field, a shorter pass clock …), so stored objects always stay valid."""
+    _save(ruleset, Ruleset, ruleset.team, data)
+    _recheck_users(ruleset)
+    return ruleset
+
+
+def ruleset_problems(ruleset):
+    """Check everything that is checked against `ruleset` with its current (maybe
+    unsaved) values. Returns (errors as readable lines, {object: warnings})."""
+    rules = validation.Rules.of(ruleset)
+    users = Q(ruleset_id=ruleset.pk) | (Q(ruleset=None) if ruleset.is_default else Q(pk__in=[]))
+    problems, warnings = [], {}
+    for model in (Formation, Play, Scenario):
+        for obj in model.objects.filter(users, team_id=ruleset.team_id):
+            report = obj.check_rules(rules)
+            problems += [
+                f"{model._meta.verbose_name} '{obj}': {path}: {message}"
+                for path, messages in report.errors.items()
+                for message in messages
+            ]
+            warnings[obj] = report.warnings
+    return problems, warnings
+
+
+def _recheck_users(ruleset):
+    """Store fresh warnings on everything checked against `ruleset`, or raise with the
+    rules it would break (the caller's transaction rolls back)."""
+    problems, warnings = ruleset_problems(ruleset)
+    if problems:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    f"This change would break {len(problems)} rule(s) of objects that use "
+                    "this ruleset:",
+                    *problems[:20],
+                ]
+            }
+        )
+    for obj, found in warnings.items():
+        if found != obj.warnings:
+            type(obj).objects.filter(pk=obj.pk).update(warnings=found)
 
 
 def rules_of(team, ruleset=None):
@@ -69,11 +114,16 @@ def _save(instance, model, team, data):
     instance = instance or model(team=team)
     for name, value in data.items():
         setattr(instance, name, value)
+    # Field limits and choices (ratings 0–100, jitter ranges …) for every caller, not only
+    # the API; relations are checked by whoever resolved them, constraints by the database.
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     instance.save()
     return instance
 
 
 def _replace_rows(manager, model, parent_field, parent, rows):
+    getattr(parent, "_prefetched_objects_cache", {}).clear()  # no stale rows after the write
     manager.all().delete()
     model.objects.bulk_create([model(**{parent_field: parent}, **row) for row in rows])
 

@@ -32,12 +32,6 @@ class Team(models.Model):
         return self.name
 
     def natural_key(self):
-        """(team slug, name): fixtures load into any database without pk clashes."""
-        return (self.team.slug, self.name)
-
-    natural_key.dependencies = ["teams.team"]
-
-    def natural_key(self):
         return (self.slug,)
 
 
@@ -90,12 +84,15 @@ class TeamOwnedModel(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "name"], name="%(app_label)s_%(class)s_team_name_unique"
+                fields=["team", "name"],
+                name="%(app_label)s_%(class)s_team_name_unique",
+                violation_error_message="This name is already used in this team.",
             ),
             models.UniqueConstraint(
                 fields=["team", "external_id"],
                 condition=~Q(external_id=""),
                 name="%(app_label)s_%(class)s_team_external_id_unique",
+                violation_error_message="This external id is already used in this team.",
             ),
         ]
 

@@ -96,10 +96,9 @@ class RulesetViewSet(PlaybookViewSet):
     filterset_class = filters.RulesetFilter
 
     def perform_update(self, serializer):
-        ruleset = serializer.save()
-        for model in (Formation, Play, Scenario):
-            for obj in model.objects.filter(team=self.team, ruleset=ruleset):
-                obj.refresh_warnings()
+        serializer.instance = services.ruleset_update(
+            serializer.instance, serializer.validated_data
+        )
 
     def destroy(self, request, *args, **kwargs):
         if self.get_object().is_default:

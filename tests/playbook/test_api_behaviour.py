@@ -481,3 +481,38 @@ class TestPlaybooks:
         assert removed.status_code == 200
         assert [e["play_name"] for e in removed.json()["entries"]] == ["Mesh", "Flood"]
         assert Play.objects.filter(pk=smash.pk).exists()
+
+
+class TestRulesetChangesKeepObjectsValid:
+    def test_api_refuses_a_pass_clock_below_a_plays_time_to_throw(self, api, team):
+        default = Ruleset.objects.get(team=team, is_default=True)
+        play = b.play(team, name="Deep Shot", max_time_to_throw_ms=5000)
+        response = api.patch(
+            url(team, "ruleset", default.pk), {"pass_clock_ms": 4000}, format="json"
+        )
+        assert response.status_code == 400
+        text = " ".join(response.json()["errors"]["non_field_errors"])
+        assert "play 'Deep Shot': max_time_to_throw_ms" in text
+        default.refresh_from_db()
+        assert default.pass_clock_ms == 7000
+        assert Play.objects.get(pk=play.pk).max_time_to_throw_ms == 5000
+
+    def test_admin_refuses_it_too(self, client, team):
+        from tests.factories import UserFactory
+
+        staff = UserFactory(is_staff=True)
+        MembershipFactory(team=team, user=staff, role=Role.OWNER)
+        default = Ruleset.objects.get(team=team, is_default=True)
+        b.play(team, name="Deep Shot", max_time_to_throw_ms=5000)
+        client.force_login(staff)
+        data = {
+            f.name: getattr(default, f.name)
+            for f in Ruleset._meta.concrete_fields
+            if f.name not in ("id", "team", "created_at", "updated_at", "is_default")
+        }
+        data["pass_clock_ms"] = 4000
+        response = client.post(reverse("admin:playbook_ruleset_change", args=[default.pk]), data)
+        assert response.status_code == 200
+        assert "Deep Shot" in response.content.decode()
+        default.refresh_from_db()
+        assert default.pass_clock_ms == 7000
