@@ -36,6 +36,7 @@ from playbook.models import (
     Scenario,
     default_ruleset,
 )
+from simulation.engine.demo import SETTLE_NAME
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per file (and per API request body)
 
@@ -669,7 +670,9 @@ class _Reader:
                     "time_ms": time_ms,
                 }
             )
-        settle = item.get("settle", False)
+        settle = item.get("settle")
+        if settle is None:  # the engine format has no flag: infer it from the route's name
+            settle = bool(SETTLE_NAME.search(str(item.get("name", ""))))
         return {
             "name": self.name(where, item),
             "settle": self.boolean(where, "settle", settle),

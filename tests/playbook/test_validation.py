@@ -15,21 +15,17 @@ from tests.playbook import builders as b
 
 RULES = v.Rules()
 half = RULES.half_width
-receiver_y = st.floats(min_value=-half, max_value=half, allow_nan=False)
+LANES = [y for y in (3.5 + 1.5 * k for k in range(8)) if y + 0.2 <= half]
+LANES += [-y for y in LANES]
 
 
 @st.composite
 def formations(draw):
     """Valid 5v5 formations: spread receivers, QB behind the ball."""
     qb = {"role": "QB", "x": draw(st.floats(-7, -1)), "y": draw(st.floats(-2, 2))}
-    ys = draw(
-        st.lists(receiver_y, min_size=3, max_size=3, unique=True).filter(
-            lambda ys: (
-                all(abs(a - c) >= 1.5 for i, a in enumerate(ys) for c in ys[i + 1 :])
-                and all(abs(y) >= 3.5 for y in ys)  # clear of the QB (|y| ≤ 2) and the ball
-            )
-        )
-    )
+    # Lanes 1.5 yd apart, clear of the QB (|y| ≤ 2) and the ball; a little jitter in each.
+    lanes = draw(st.lists(st.sampled_from(LANES), min_size=3, max_size=3, unique=True))
+    ys = [lane + draw(st.floats(-0.2, 0.2)) for lane in lanes]
     wrs = [{"role": f"WR{i + 1}", "x": draw(st.floats(-3, 0)), "y": y} for i, y in enumerate(ys)]
     return [qb, {"role": "CENTER", "x": 0.0, "y": 0.0}, *wrs]
 

@@ -1,0 +1,122 @@
+"""Every number the model uses, in one place.
+
+docs/engine.md explains where each comes from; DOMAIN.md §3 fixes the ones marked
+(DOMAIN). The rest were chosen from football timing/biomechanics reference points and
+then tuned until the demo plays × demo scenarios land inside every calibration band.
+"""
+
+# --- time ---------------------------------------------------------------------------
+DT_MS = 50  # (DOMAIN) one simulation step
+FINE_MS = 10  # resolution of the precomputed route paths the defenders look back into
+CHUNK_SIZE = 1024  # (DOMAIN) episodes per random stream: chunk k uses SeedSequence([seed, k])
+BATCH_CHUNKS = 16  # chunks simulated together in one vectorised pass (speed only)
+MAX_DEFENDERS = 7  # the largest side any ruleset fields (the random-number layout has room)
+YAC_MAX_STEPS = 400  # 20 s after the catch: a safety stop, never reached on a 50-yd field
+
+# --- movement (all players) -------------------------------------------------------
+TOP_SPEED_BASE = 5.5  # (DOMAIN) yd/s at rating 0
+TOP_SPEED_PER_RATING = 3.5  # (DOMAIN) + yd/s at rating 100
+ACCEL_BASE = 4.0  # yd/s² at acceleration 0
+ACCEL_PER_RATING = 6.0  # + yd/s² at 100: a 90 reaches 8.7 yd/s in about 0.9 s
+# Speed lost turning by an angle θ: TURN_LOSS_MAX × (1-cosθ)/2 × (1 - TURN_SKILL × rating/100).
+# A 90-rated cutter keeps ~80 % of his speed through a 90° cut, a 50-rated one ~70 %.
+TURN_LOSS_MAX = 0.8
+TURN_SKILL = 0.6
+SIDELINE_MARGIN_YD = 1.0  # receivers bend their route to stay this far inside the boundary
+
+# --- quarterback --------------------------------------------------------------------
+DROPBACK_MS = 600  # (DOMAIN) no read finishes before this
+OPEN_YD = 1.5  # predicted separation (yd) at the catch point the QB wants to call a read open
+OPEN_NOISE_YD = 0.6  # per-play spread of that appetite (how tight a window he'll throw into)
+# At the clock or under pressure a read is still worth a throw down to this predicted
+# separation: the defender gets there about as the ball does (a contested ball).
+SOMEWHAT_OPEN_YD = -1.5
+BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
+BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
+SHORT_MAX_AIR_YD = 5.0  # (DOMAIN) short accuracy up to here
+MID_MAX_AIR_YD = 15.0  # (DOMAIN) mid accuracy up to here, deep beyond
+# Miss σ per axis (yd) = accuracy factor × (SIGMA_BASE_YD + SIGMA_PER_YD × throw length),
+# accuracy factor = ACC_FACTOR_BASE + ACC_FACTOR_SLOPE × (100 - accuracy)/100.
+SIGMA_BASE_YD = 0.5
+SIGMA_PER_YD = 0.022
+ACC_FACTOR_BASE = 0.5
+ACC_FACTOR_SLOPE = 2.0
+DEEP_SIGMA_FACTOR = 1.1  # a deep ball is lofted: the arc adds its own error
+PRESSURE_SIGMA_FACTOR = 1.5  # (DOMAIN)
+PRESSURE_BALL_SPEED_FACTOR = 0.75  # off his back foot the ball comes out slower
+PRESSURE_YD = 3.0  # (DOMAIN) a rusher this close at release = pressured throw
+# The QB gets rid of the ball when the rusher's time to reach him falls below his release
+# time plus a margin drawn per play: N(mean, sd) ms. A negative draw means he felt it late.
+HURRY_MARGIN_MEAN_MS = 150.0
+HURRY_MARGIN_SD_MS = 170.0
+EXTRA_RUSHER_FEEL_MS = 150.0  # each rusher beyond the first: the QB feels the rush this much later
+
+# --- rush -----------------------------------------------------------------------------
+FLAG_PULL_YD = 1.0  # (DOMAIN) a defender this close pulls the flag
+# A rusher must break down to pull a flag from a QB who slides in the pocket, so he closes
+# at a fraction of his top speed: RUSH_SPEED_BASE + RUSH_SPEED_PER_RATING × pass_rush/100.
+RUSH_SPEED_BASE = 0.40
+RUSH_SPEED_PER_RATING = 0.25
+# Start of the rush after the rule's rush delay: reaction_time × (GET_OFF_BASE - SLOPE × get_off).
+GET_OFF_BASE = 1.5
+GET_OFF_SLOPE = 1.0
+
+# --- coverage -------------------------------------------------------------------------
+MAN_AUTO_MAX_DEPTH_YD = 5.0  # (DOMAIN) MAN call: defenders this close to the LOS play man
+ZONE_DEEP_X_YD = 10.0  # (DOMAIN) zones at or beyond this depth are deep
+ZONE_RADIUS_UNDER_YD = 5.0  # (DOMAIN)
+ZONE_RADIUS_DEEP_YD = 8.0  # (DOMAIN)
+MAN_CUSHION_MAX_YD = 1.0  # a man defender aligned off plays up to this far on top of his man
+# Extra look-back at a receiver's direction change (ms):
+#   BREAK_LAG_MS × sharpness × exp(BREAK_LAG_SKILL × (receiver skill - defender skill)/100)
+#   × lognormal(BREAK_LAG_SD) per defender and play; sharpness = (1-cosθ)/2.
+BREAK_LAG_MS = 420.0
+BREAK_LAG_SKILL = 2.0
+BREAK_LAG_SD = 0.5
+SETTLE_SHARPNESS = 0.5  # a receiver stopping dead counts as a 90° break
+LAG_RECOVERY_MS = 900.0  # the extra lag fades with this time constant as the defender recovers
+# Zone defenders read the QB, not the route: their look-back is the reaction time scaled by
+# ZONE_READ_BASE - ZONE_READ_SLOPE × zone_coverage/100.
+ZONE_READ_BASE = 1.3
+ZONE_READ_SLOPE = 0.6
+ZONE_CUSHION_YD = 1.0  # a zone defender stays this much deeper than the receiver he plays
+# A zone defender plays the point this share of the way from his landmark to the receiver
+# (plus cushion): ZONE_SHADE_BASE + ZONE_SHADE_PER_RATING × zone_coverage/100.
+ZONE_SHADE_BASE = 0.2
+ZONE_SHADE_PER_RATING = 0.4
+ZONE_AWARENESS_YD = 1.0  # a receiver this far outside the zone is already the zone's problem
+BALL_BREAK_YD = 8.0  # defenders this close to the aim point at release break on the ball
+# Pursuit and breaking on the ball: top speed × (CLOSING_BASE + CLOSING_PER_RATING × rating/100).
+CLOSING_BASE = 0.92
+CLOSING_PER_RATING = 0.12
+PURSUIT_LEAD_MAX_S = 0.8  # a pursuer aims at where the carrier will be, at most this far ahead
+
+# --- catch point ----------------------------------------------------------------------
+REACH_FULL_YD = 1.2  # a ball this close to the receiver is fully catchable
+REACH_MAX_YD = 2.7  # beyond this he cannot get a hand on it
+HANDS_BASE = 0.75  # catch probability of an uncontested, on-target ball at hands 0 ...
+HANDS_PER_RATING = 0.23  # ... plus this at hands 100 (a 90 catches 96 %)
+# A defender this far from the ball at arrival knocks away a share of catches:
+# CONTEST_MAX × (1 - SEPARATION_SKILL × separation/100) × exp(-distance / CONTEST_SCALE_YD).
+CONTEST_MAX = 1.0
+CONTEST_SCALE_YD = 0.9
+SEPARATION_SKILL = 0.25  # the separation rating: body position and late hands in a contest
+INT_MAX = 0.8  # pick chance of a defender on the catch point, ball_skills 100, first to it ...
+INT_SKILL_BASE = 0.35  # ... scaled by INT_SKILL_BASE + (1 - INT_SKILL_BASE) × ball_skills/100
+INT_REACH_YD = 2.5  # ... fading linearly to 0 at this distance from the catch point ...
+INT_MARGIN_YD = 0.25  # ... and growing with how much closer than the receiver he is
+CATCH_OOB_MARGIN_YD = 0.5  # a receiver can reach this far past the sideline for a ball
+
+# --- reward (DOMAIN) ------------------------------------------------------------------
+REWARD_YARDS_MIN = -5.0
+REWARD_YARDS_MAX = 25.0
+REWARD_CONVERT = 10.0
+REWARD_SACK = -5.0
+REWARD_INTERCEPTION = -10.0
+
+# --- metric histograms -----------------------------------------------------------------
+YARDS_BIN = 0.5  # yd; bins centred on multiples of 0.5
+YARDS_MIN = -20.0
+YARDS_MAX = 120.0
+TIME_BIN_MS = 50  # ms; throws happen on the 50-ms step grid, so this is exact
+TIME_MAX_MS = 20000

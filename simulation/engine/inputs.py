@@ -1,0 +1,156 @@
+"""What the engine is given: plain frozen dataclasses, no Django.
+
+Coordinates as DOMAIN.md §1: x yards downfield from the line of scrimmage, y yards
+sideways from the ball (+ = offense's right), time in ms from the snap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+DEFAULT_RATING = 70.0
+QB = "QB"
+MAN, ZONE, RUSH = "MAN", "ZONE", "RUSH"
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """The parts of a ruleset the engine uses. Defaults: NFL FLAG 5v5 (DOMAIN.md §2)."""
+
+    name: str = "NFL FLAG 5v5"
+    field_width: float = 30.0
+    field_length: float = 70.0  # including both end zones
+    endzone_depth: float = 10.0
+    rush_distance: float = 7.0
+    rush_delay_ms: float = 0.0
+    max_rushers: int = 1
+    pass_clock_ms: float = 7000.0
+    line_to_gain: float = 25.0
+
+    @property
+    def half_width(self) -> float:
+        return self.field_width / 2
+
+    @property
+    def playing_length(self) -> float:
+        """Goal line to goal line."""
+        return self.field_length - 2 * self.endzone_depth
+
+
+NFL_FLAG_5V5 = Ruleset()
+
+
+@dataclass(frozen=True)
+class Situation:
+    down: int = 1
+    distance: float = 10.0  # yards to go
+    yardline: float = 35.0  # yards to the goal line
+
+
+def _ratings_from(cls, data: Mapping | None):
+    """Build a ratings dataclass from a dict, ignoring unknown keys, defaulting missing ones."""
+    if data is None:
+        return cls()
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: float(v) for k, v in data.items() if k in names and v is not None})
+
+
+@dataclass(frozen=True)
+class OffenseRatings:
+    speed: float = DEFAULT_RATING
+    acceleration: float = DEFAULT_RATING
+    agility: float = DEFAULT_RATING
+    change_of_direction: float = DEFAULT_RATING
+    hands: float = DEFAULT_RATING
+    route_running: float = DEFAULT_RATING
+    separation: float = DEFAULT_RATING
+    # quarterback
+    throw_power: float = DEFAULT_RATING
+    short_acc: float = DEFAULT_RATING
+    mid_acc: float = DEFAULT_RATING
+    deep_acc: float = DEFAULT_RATING
+    release_time_ms: float = 400.0
+    decision_latency_ms: float = 300.0
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> OffenseRatings:
+        return _ratings_from(cls, data)
+
+
+@dataclass(frozen=True)
+class DefenseRatings:
+    speed: float = DEFAULT_RATING
+    acceleration: float = DEFAULT_RATING
+    agility: float = DEFAULT_RATING
+    change_of_direction: float = DEFAULT_RATING
+    man_coverage: float = DEFAULT_RATING
+    zone_coverage: float = DEFAULT_RATING
+    ball_skills: float = DEFAULT_RATING
+    closing_speed: float = DEFAULT_RATING
+    pass_rush: float = DEFAULT_RATING
+    get_off: float = DEFAULT_RATING
+    reaction_time_ms: float = 250.0
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> DefenseRatings:
+        return _ratings_from(cls, data)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Breakpoints are (x, y, time_ms) offsets from the runner's alignment."""
+
+    breakpoints: tuple[tuple[float, float, float], ...]
+    settle: bool = False  # stop at the last breakpoint (hitch, curl) instead of running on
+    name: str = ""
+
+    def __post_init__(self):
+        # Stored as tuples of floats: routes are hashable, so a play's paths are computed once.
+        points = tuple((float(x), float(y), float(t)) for x, y, t in self.breakpoints)
+        object.__setattr__(self, "breakpoints", points)
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Pre-snap motion: the mover is aligned at (x, y) when the ball is snapped."""
+
+    role: str
+    x: float
+    y: float
+    duration_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlayInput:
+    name: str
+    alignment: Mapping[str, tuple[float, float]]  # role -> (x, y); must include QB
+    routes: Mapping[str, Route | None] = field(default_factory=dict)
+    progression: tuple[str, ...] = ()  # empty: every role with a route, in alignment order
+    max_time_to_throw_ms: float = 3000.0
+    motion: Motion | None = None
+
+
+@dataclass(frozen=True)
+class DefenderInput:
+    """One defender. duty MAN: man_target is an offensive role or "auto";
+    ZONE: zone_x/zone_y/zone_radius; RUSH: goes at the QB."""
+
+    name: str
+    x: float
+    y: float
+    duty: str
+    man_target: str | None = None
+    zone_x: float | None = None
+    zone_y: float | None = None
+    zone_radius: float | None = None
+    player: DefenseRatings | None = None  # overrides the lineup's player for this slot
+
+
+@dataclass(frozen=True)
+class ScenarioInput:
+    name: str
+    defenders: tuple[DefenderInput, ...]
+    position_jitter_yards: float = 0.5
+    reaction_jitter_ms: float = 50.0

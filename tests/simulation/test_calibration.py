@@ -1,0 +1,95 @@
+"""DOMAIN.md §3 calibration: the demo plays × demo scenarios at the NFL FLAG 5v5 default,
+fixed seed, enough episodes for stable figures. Every band is asserted here; the
+measured figures are written down in docs/engine.md."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation.engine import (
+    COMPLETE,
+    NFL_FLAG_5V5,
+    RUSH,
+    SACK,
+    MetricsAggregator,
+    Outcomes,
+    Situation,
+    simulate_matrix,
+)
+from simulation.engine.demo import load_demo
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "fieldos-demo"
+EPISODES_PER_PAIR = 4096
+SEED = 2024
+SITUATION = Situation(down=1, distance=10, yardline=35)  # 1st and 10 at the own 15
+
+
+@pytest.fixture(scope="module")
+def runs():
+    demo = load_demo(DEMO_DIR)
+    scenarios = list(demo.scenarios.values())
+    results = simulate_matrix(
+        list(demo.plays.values()),
+        scenarios,
+        NFL_FLAG_5V5,
+        demo.offense,
+        demo.defense,
+        SITUATION,
+        EPISODES_PER_PAIR,
+        SEED,
+    )
+    rushed = {k for k, s in enumerate(scenarios) if any(d.duty == RUSH for d in s.defenders)}
+    everything = Outcomes.concat(list(results.values()))
+    vs_rush = Outcomes.concat([o for (_, s), o in results.items() if s in rushed])
+    no_rush = Outcomes.concat([o for (_, s), o in results.items() if s not in rushed])
+    metrics = MetricsAggregator.of(everything).metrics()
+    return {"all": everything, "rush": vs_rush, "no_rush": no_rush, "metrics": metrics}
+
+
+def completion(outcomes, mask):
+    thrown = mask & (outcomes.result != SACK)
+    return (outcomes.result[thrown] == COMPLETE).mean()
+
+
+def test_completion_rate_of_attempts(runs):
+    assert 0.55 <= runs["metrics"]["completion_rate"] <= 0.75
+
+
+def test_sack_rate_against_one_rusher_and_none_without(runs):
+    vs_rush = (runs["rush"].result == SACK).mean()
+    assert 0.03 <= vs_rush <= 0.10
+    assert not (runs["no_rush"].result == SACK).any()
+
+
+def test_interception_rate_of_attempts(runs):
+    assert 0.02 <= runs["metrics"]["interception_rate"] <= 0.08
+
+
+def test_median_time_to_throw(runs):
+    assert 1500 <= runs["metrics"]["median_time_to_throw_ms"] <= 3500
+
+
+def test_completion_falls_with_air_depth(runs):
+    by_depth = runs["metrics"]["completion_rate_by_depth"]
+    assert by_depth["0-5"] >= by_depth["21+"] + 0.15  # well above
+    short = min(by_depth["0-5"], by_depth["6-10"])
+    deep = max(by_depth["16-20"], by_depth["21+"])
+    assert short > deep
+
+
+def test_pressured_throws_complete_clearly_less_than_clean(runs):
+    m = runs["metrics"]
+    assert m["pressured_completion_rate"] <= m["clean_completion_rate"] - 0.07
+    # like for like: only dropbacks against a rush can be pressured
+    rush = runs["rush"]
+    assert completion(rush, rush.pressured) <= completion(rush, ~rush.pressured) - 0.15
+
+
+def test_tight_windows_complete_less_than_open_ones(runs):
+    out = runs["all"]
+    separation = out.separation_at_catch
+    arrived = ~np.isnan(separation)
+    tight = completion(out, arrived & (separation < 1.0))
+    wide_open = completion(out, arrived & (separation > 3.0))
+    assert tight <= wide_open - 0.08
