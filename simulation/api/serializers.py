@@ -1,0 +1,134 @@
+import secrets
+
+from rest_framework import serializers
+
+from playbook.models import Lineup, Play, Ruleset, Scenario, default_ruleset
+from simulation.models import SimulationRun, SimulationTrace
+from simulation.situations import situation_errors
+from teams.scoping import TeamScopedSerializer
+
+MAX_EPISODES = 1_000_000
+MAX_PAIRS = 400
+MAX_TOTAL_EPISODES = 20_000_000
+
+
+class SituationSerializer(serializers.Serializer):
+    down = serializers.IntegerField(default=1)
+    distance = serializers.FloatField(default=10.0)
+    yardline = serializers.FloatField(default=35.0, help_text="Yards to the goal line.")
+
+
+class SimulationRunSerializer(TeamScopedSerializer):
+    plays = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Play.objects.all(), allow_empty=False
+    )
+    scenarios = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Scenario.objects.all(), allow_empty=False
+    )
+    ruleset = serializers.PrimaryKeyRelatedField(
+        queryset=Ruleset.objects.all(), required=False, allow_null=True
+    )
+    lineup = serializers.PrimaryKeyRelatedField(
+        queryset=Lineup.objects.all(), required=False, allow_null=True
+    )
+    episodes = serializers.IntegerField(
+        min_value=1, max_value=MAX_EPISODES, default=2000, help_text="Per play × scenario pair."
+    )
+    seed = serializers.IntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, help_text="Random if left out."
+    )
+    traces = serializers.IntegerField(
+        source="traces_requested", min_value=0, max_value=20, default=0, help_text="Per pair."
+    )
+    situation = SituationSerializer(required=False)
+
+    class Meta:
+        model = SimulationRun
+        fields = [
+            "id",
+            "plays",
+            "scenarios",
+            "ruleset",
+            "lineup",
+            "episodes",
+            "seed",
+            "traces",
+            "situation",
+            "bucket",
+            "status",
+            "progress",
+            "error",
+            "metrics",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "id",
+            "bucket",
+            "status",
+            "progress",
+            "error",
+            "metrics",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def to_representation(self, run):
+        data = super().to_representation(run)
+        data["situation"] = {"down": run.down, "distance": run.distance, "yardline": run.yardline}
+        return data
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        pairs = len(set(attrs["plays"])) * len(set(attrs["scenarios"]))
+        if pairs > MAX_PAIRS:
+            raise serializers.ValidationError(
+                {"plays": [f"{pairs} play × scenario pairs; at most {MAX_PAIRS} in one run."]}
+            )
+        if pairs * attrs["episodes"] > MAX_TOTAL_EPISODES:
+            raise serializers.ValidationError(
+                {
+                    "episodes": [
+                        f"{pairs * attrs['episodes']:,} episodes in all; at most "
+                        f"{MAX_TOTAL_EPISODES:,} in one run — fewer episodes or pairs."
+                    ]
+                }
+            )
+        situation = attrs.get("situation") or SituationSerializer().to_internal_value({})
+        rules = attrs.get("ruleset") or default_ruleset(self.team)
+        errors = situation_errors(
+            situation["down"], situation["distance"], situation["yardline"], rules
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        attrs["situation"] = dict(situation)
+        attrs.setdefault("seed", secrets.randbelow(2**31))
+        attrs["plays"], attrs["scenarios"] = (
+            list(set(attrs["plays"])),
+            list(set(attrs["scenarios"])),
+        )
+        return attrs
+
+
+class TraceSerializer(serializers.ModelSerializer):
+    play = serializers.IntegerField(source="play_id_ref")
+    scenario = serializers.IntegerField(source="scenario_id_ref")
+
+    class Meta:
+        model = SimulationTrace
+        fields = ["index", "play", "scenario", "episode", "data"]
+
+
+class TraceSummarySerializer(serializers.ModelSerializer):
+    play = serializers.IntegerField(source="play_id_ref")
+    scenario = serializers.IntegerField(source="scenario_id_ref")
+    outcome = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SimulationTrace
+        fields = ["index", "play", "scenario", "episode", "outcome"]
+
+    def get_outcome(self, trace) -> dict:
+        return trace.data.get("outcome", {})

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from simulation.services import STALE_AFTER, simulation_recover_stale
+
+
+class Command(BaseCommand):
+    help = (
+        f"Re-queue simulation slices whose worker died (running > {STALE_AFTER}); fail runs "
+        "after three attempts. Run it every few minutes from cron next to the workers."
+    )
+
+    def handle(self, *args, **options):
+        requeued, failed = simulation_recover_stale()
+        self.stdout.write(f"{requeued} slice(s) re-queued, {failed} run(s) failed.")
