@@ -53,7 +53,7 @@ test: lint test-sqlite test-postgres
 BENCH ?=
 bench: install
 	@for script in $(if $(BENCH),benchmarks/$(BENCH)_bench.py,benchmarks/*_bench.py); do \
-		$(PY) $$script || exit 1; done
+		BENCH=$(BENCH) $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

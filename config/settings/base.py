@@ -131,6 +131,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Situation buckets appear in several serializers; one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"SituationEnum": "playbook.constants.Bucket"},
 }
 
 # Long work (simulations, training) runs as django-tasks jobs stored in the database;

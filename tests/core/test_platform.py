@@ -89,3 +89,22 @@ def test_setup_demo_is_idempotent(capsys):
     assert Membership.objects.get(team=team).role == Role.OWNER
     out = capsys.readouterr().out
     assert "coach@fieldos.dev / fieldos-demo" in out
+
+
+def test_openapi_schema_has_no_warnings():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            os.devnull,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
