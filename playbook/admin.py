@@ -7,6 +7,7 @@ names. Warnings are stored after every save and shown on the page and in the lis
 """
 
 import re
+import secrets
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, router
 from django.db.models import Count, Max, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -38,8 +40,13 @@ from playbook.models import (
     Ruleset,
     Scenario,
     ScenarioDefender,
+    default_ruleset,
     rules_for,
 )
+from simulation import services as simulation_services
+from simulation.api.serializers import MAX_PAIRS
+from simulation.models import JobStatus
+from simulation.situations import situation_errors
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin, TeamScopedInline, user_team_ids
 
@@ -845,6 +852,82 @@ class SituationFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=called)
 
 
+# --- simulate: the selection against the rest of its team ----------------------------------
+
+SIMULATE_EPISODES = 2000
+SIMULATE_SITUATION = {"down": 1, "distance": 10.0, "yardline": 35.0}
+
+
+def simulate(model_admin, request, queryset):
+    """Selected plays × every scenario of their team, or every play of the team × the
+    selected scenarios, as one simulation run; then that run's page. Refusals are
+    error messages on the list, never a 500."""
+
+    def refuse(text):
+        model_admin.message_user(request, text, messages.ERROR)
+
+    selected = list(queryset.select_related("team"))
+    teams = {obj.team for obj in selected}
+    if len(teams) > 1:
+        names = ", ".join(sorted(t.name for t in teams))
+        return refuse(f"The selection spans several teams ({names}); simulate one team at a time.")
+    team = selected[0].team
+    if not model_admin.editable(request, queryset).exists():
+        return refuse(f"Only the coaches and owners of {team} can run its simulations.")
+    if model_admin.model is Play:
+        plays, scenarios = selected, list(Scenario.objects.filter(team=team))
+        missing = "scenarios" if not scenarios else None
+    else:
+        plays, scenarios = list(Play.objects.filter(team=team)), selected
+        missing = "plays" if not plays else None
+    if missing:
+        return refuse(f"{team} has no {missing} to simulate against yet: add one first.")
+    pairs = len(plays) * len(scenarios)
+    if pairs > MAX_PAIRS:
+        return refuse(
+            f"{len(plays)} plays × {len(scenarios)} scenarios = {pairs} pairs; at most "
+            f"{MAX_PAIRS} in one run. Select fewer."
+        )
+    ruleset = default_ruleset(team)
+    problems = situation_errors(**SIMULATE_SITUATION, rules=ruleset) if ruleset else {}
+    if problems:
+        details = "; ".join(m for ms in problems.values() for m in ms)
+        return refuse(f"1st and 10 at 35 yd to the goal does not fit {ruleset}: {details}.")
+    try:
+        run = simulation_services.simulation_run_start(
+            team=team,
+            user=request.user,
+            plays=plays,
+            scenarios=scenarios,
+            episodes=SIMULATE_EPISODES,
+            seed=secrets.randbelow(2**31),
+            situation=dict(SIMULATE_SITUATION),
+            traces=1,
+        )
+    except ValidationError as error:
+        return refuse(f"The simulation was refused: {describe(error)}")
+    what = (
+        f"{len(plays)} play{'s' * (len(plays) != 1)} × {len(scenarios)} "
+        f"scenario{'s' * (len(scenarios) != 1)}, {SIMULATE_EPISODES:,} episodes each"
+    )
+    if run.status == JobStatus.SUCCEEDED:
+        model_admin.message_user(
+            request, f"Simulation #{run.pk} finished: {what}.", messages.SUCCESS
+        )
+    elif run.status == JobStatus.FAILED:
+        model_admin.message_user(
+            request, f"Simulation #{run.pk} failed: {what}. {run.error}", messages.ERROR
+        )
+    else:
+        model_admin.message_user(
+            request,
+            f"Simulation #{run.pk} is running in the background: {what}. "
+            "This page shows its progress.",
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(reverse("admin:simulation_simulationrun_change", args=[run.pk]))
+
+
 @admin.register(Play)
 class PlayAdmin(TeamOwnedAdmin):
     form = PlayForm
@@ -854,7 +937,7 @@ class PlayAdmin(TeamOwnedAdmin):
     search_fields = ("name", "notes", "external_id")
     readonly_fields = ("warnings_list",)
     inlines = [AssignmentInline]
-    actions = ["mirror", "duplicate"]
+    actions = ["mirror", "duplicate", "simulate"]
     fieldsets = (
         section(None, "team name external_id formation ruleset tags notes"),
         WARNINGS,
@@ -885,6 +968,13 @@ class PlayAdmin(TeamOwnedAdmin):
 
         self.run_each(request, queryset, services.play_duplicate, summary)
 
+    @admin.action(
+        description="Simulate selected plays against every scenario of their team",
+        permissions=["change"],
+    )
+    def simulate(self, request, queryset):
+        return simulate(self, request, queryset)
+
 
 @admin.register(Scenario)
 class ScenarioAdmin(TeamOwnedAdmin):
@@ -894,6 +984,7 @@ class ScenarioAdmin(TeamOwnedAdmin):
     search_fields = ("name", "notes", "external_id")
     readonly_fields = ("warnings_list",)
     inlines = [DefenderInline]
+    actions = ["simulate"]
     fieldsets = (
         section(
             None,
@@ -911,6 +1002,13 @@ class ScenarioAdmin(TeamOwnedAdmin):
     @admin.display(description="rushers", ordering="rushers_total")
     def rushers(self, scenario):
         return scenario.rushers_total
+
+    @admin.action(
+        description="Simulate every play of the team against the selected scenarios",
+        permissions=["change"],
+    )
+    def simulate(self, request, queryset):
+        return simulate(self, request, queryset)
 
 
 @admin.register(Lineup)

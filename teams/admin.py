@@ -5,7 +5,7 @@ from django.db.models import Count
 from accounts.models import User
 from teams.models import Membership, Role, Team
 from teams.scoping import TeamScopedAdmin, TeamScopedInline
-from teams.services import is_last_owner
+from teams.services import is_last_owner, team_created
 
 
 class MembershipForm(forms.ModelForm):
@@ -70,10 +70,13 @@ class TeamAdmin(TeamScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change and not form.instance.memberships.filter(role=Role.OWNER).exists():
+        if change:
+            return
+        if not form.instance.memberships.filter(role=Role.OWNER).exists():
             Membership.objects.get_or_create(
                 user=request.user, team=form.instance, defaults={"role": Role.OWNER}
             )
+        team_created.send(sender=Team, team=form.instance)  # defaults, as team_create gives
 
 
 @admin.register(Membership)

@@ -2,6 +2,7 @@ import secrets
 
 from rest_framework import serializers
 
+from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Lineup, Play, Ruleset, Scenario, default_ruleset
 from simulation.models import SimulationRun, SimulationTrace
 from simulation.situations import situation_errors
@@ -97,7 +98,8 @@ class SimulationRunSerializer(TeamScopedSerializer):
                 }
             )
         situation = attrs.get("situation") or SituationSerializer().to_internal_value({})
-        rules = attrs.get("ruleset") or default_ruleset(self.team)
+        # A team always has a default ruleset; NFL FLAG values guard an old team without one.
+        rules = attrs.get("ruleset") or default_ruleset(self.team) or Ruleset(**NFL_FLAG_5V5)
         errors = situation_errors(
             situation["down"], situation["distance"], situation["yardline"], rules
         )

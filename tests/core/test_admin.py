@@ -79,3 +79,20 @@ def test_user_without_membership_sees_no_team_models(client, db):
     client.force_login(lonely)
     assert client.get(admin_url(Membership, "changelist")).status_code == 403
     assert client.get(admin_url(type(TeamFactory()), "changelist")).status_code == 403
+
+
+def test_team_added_in_admin_gets_the_default_ruleset(client, superuser):
+    from playbook.models import Ruleset
+
+    client.force_login(superuser)
+    response = client.post(
+        admin_url(type(TeamFactory.build()), "add"),
+        {
+            "name": "Admin Made",
+            "slug": "admin-made",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Ruleset.objects.get(team__slug="admin-made").is_default

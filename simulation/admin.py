@@ -1,0 +1,417 @@
+"""Simulation runs in the coach's admin: status, progress and the metrics as tables.
+
+Runs are created by the "Simulate" actions on plays and scenarios (playbook.admin) or
+through the API, never through an admin form: the change page is read-only. While a
+run is queued or running its page reloads itself to show the progress."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from playbook.constants import Bucket
+from playbook.models import default_ruleset
+from simulation.models import JobStatus, SimulationRun
+from simulation.services import simulation_run_cancel
+from teams.models import EDITOR_ROLES
+from teams.scoping import TeamScopedAdmin, user_team_ids
+
+NONE = "—"
+STATUS_COLOURS = {
+    JobStatus.QUEUED: "#6b7280",
+    JobStatus.RUNNING: "#1d4ed8",
+    JobStatus.SUCCEEDED: "#15803d",
+    JobStatus.FAILED: "#b91c1c",
+    JobStatus.CANCELLED: "#b45309",
+}
+DOWNS = {1: "1st", 2: "2nd", 3: "3rd"}
+SHORT_BUCKETS = {  # the list's column; the full label is its tooltip
+    Bucket.GOALLINE: "Goal line",
+    Bucket.REDZONE: "Red zone",
+    Bucket.FIRST_ANY: "1st down",
+    Bucket.SECOND_SHORT: "2nd & short",
+    Bucket.SECOND_LONG: "2nd & long",
+    Bucket.THIRD_SHORT: "3rd & short",
+    Bucket.THIRD_LONG: "3rd & long",
+}
+REFRESH_SECONDS = 3
+
+
+# --- formatting ------------------------------------------------------------------------
+
+
+def pct(value):
+    """A fraction as a percentage: 0.6421 → '64.2 %'."""
+    return NONE if value is None else f"{value * 100:.1f} %"
+
+
+def yards(value):
+    return NONE if value is None else f"{value:.1f}"
+
+
+def number(value, places=2):
+    return NONE if value is None else f"{value:.{places}f}"
+
+
+def seconds(ms):
+    return NONE if ms is None else f"{ms / 1000:.2f} s"
+
+
+def count(value):
+    return NONE if value is None else f"{value:,}"
+
+
+def when(moment):
+    """A short local date and time for the list: 'Nov 23, 13:01'."""
+    if moment is None:
+        return NONE
+    shown = date_format(localtime(moment), "M j, H:i")
+    return format_html('<span style="white-space:nowrap">{}</span>', shown)
+
+
+def down_label(down):
+    return DOWNS.get(down, f"{down}th")
+
+
+def situation_label(run):
+    return (
+        f"{down_label(run.down)} and {run.distance:g}, {run.yardline:g} yd to the goal "
+        f"({run.get_bucket_display()})"
+    )
+
+
+# --- metrics → table rows ----------------------------------------------------------------
+
+OVERALL_ROWS = (
+    ("Episodes", "episodes", count),
+    ("Pass attempts", "attempts", count),
+    ("Completion", "completion_rate", pct),
+    ("Sack (of dropbacks)", "sack_rate", pct),
+    ("Interception", "interception_rate", pct),
+    ("Touchdown (of dropbacks)", "touchdown_rate", pct),
+    ("Success (converted or scored)", "success_rate", pct),
+    ("Mean yards", "mean_yards", yards),
+    ("Median yards", "median_yards", yards),
+    ("10th percentile yards", "p10_yards", yards),
+    ("90th percentile yards", "p90_yards", yards),
+    ("Mean reward", "mean_reward", number),
+    ("Median time to throw", "median_time_to_throw_ms", seconds),
+    ("Completion, clean pocket", "clean_completion_rate", pct),
+    ("Completion, pressured", "pressured_completion_rate", pct),
+)
+
+PAIR_COLUMNS = (
+    ("Passes", "attempts", count),
+    ("Comp.", "completion_rate", pct),
+    ("Sack", "sack_rate", pct),
+    ("INT", "interception_rate", pct),
+    ("TD", "touchdown_rate", pct),
+    ("Success", "success_rate", pct),
+    ("Mean yd", "mean_yards", yards),
+    ("Median yd", "median_yards", yards),
+    ("Reward", "mean_reward", number),
+    ("Time to throw", "median_time_to_throw_ms", seconds),
+    ("Comp. clean", "clean_completion_rate", pct),
+    ("Comp. pressured", "pressured_completion_rate", pct),
+)
+
+
+def overall_rows(block):
+    return [(label, show(block.get(key))) for label, key, show in OVERALL_ROWS]
+
+
+def depth_rows(block):
+    return [
+        (depth, pct(rate)) for depth, rate in (block.get("completion_rate_by_depth") or {}).items()
+    ]
+
+
+def share_rows(block):
+    shares = sorted((block.get("target_share") or {}).items(), key=lambda item: (-item[1], item[0]))
+    return [(role, pct(share)) for role, share in shares]
+
+
+def linked(model_name, obj):
+    url = reverse(f"admin:playbook_{model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj.name)
+
+
+def gone(kind, pk):
+    return format_html('<span class="sim-muted">{} #{} (deleted)</span>', kind, pk)
+
+
+def pair_rows(run, metrics):
+    """Rows play × scenario; names come from the run's plays and scenarios (prefetched
+    once by get_object), never looked up per row."""
+    plays = {p.pk: p for p in run.plays.all()}
+    scenarios = {s.pk: s for s in run.scenarios.all()}
+    rows = []
+    for pair in metrics.get("pairs") or []:
+        play, scenario = plays.get(pair["play"]), scenarios.get(pair["scenario"])
+        rows.append(
+            {
+                "play": linked("play", play) if play else gone("play", pair["play"]),
+                "scenario": linked("scenario", scenario)
+                if scenario
+                else gone("scenario", pair["scenario"]),
+                "cells": [show(pair.get(key)) for _, key, show in PAIR_COLUMNS],
+            }
+        )
+    return rows
+
+
+# --- the admin ----------------------------------------------------------------------------
+
+
+def _links_count(through):
+    """Rows of an M2M table per run, as a subquery (no join fan-out in the changelist)."""
+    rows = (
+        through.objects.filter(simulationrun=OuterRef("pk"))
+        .order_by()
+        .values("simulationrun")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+@admin.register(SimulationRun)
+class SimulationRunAdmin(TeamScopedAdmin):
+    change_form_template = "admin/simulation/simulationrun/change_form.html"
+    list_display = (
+        "run_id",
+        "status_badge",
+        "progress_bar",
+        "bucket_label",
+        "pair_count",
+        "episodes_per_pair",
+        "created",
+        "finished",
+        "team",
+    )
+    list_display_links = ("run_id",)
+    list_filter = ("status", "bucket", "team")
+    list_select_related = ("team",)
+    list_per_page = 50
+    empty_value_display = NONE
+    actions = ["cancel_runs"]
+    readonly_fields = (
+        "team",
+        "status_badge",
+        "progress_bar",
+        "error",
+        "situation",
+        "plays_links",
+        "scenarios_links",
+        "episodes_label",
+        "seed",
+        "traces_requested",
+        "ruleset_label",
+        "lineup_label",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        status = ["team", "status_badge", "progress_bar"]
+        if obj is not None and obj.error:
+            status.append("error")
+        return (
+            (None, {"fields": status}),
+            (
+                "What was simulated",
+                {
+                    "fields": (
+                        "situation",
+                        "plays_links",
+                        "scenarios_links",
+                        "episodes_label",
+                        "seed",
+                        "traces_requested",
+                        "ruleset_label",
+                        "lineup_label",
+                    )
+                },
+            ),
+            (
+                "Who and when",
+                {"fields": ("created_by", "created_at", "started_at", "finished_at")},
+            ),
+        )
+
+    def get_list_display(self, request):
+        """The team column only for those who see several teams."""
+        columns = super().get_list_display(request)
+        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
+            return columns
+        return [c for c in columns if c != "team"]
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                plays_total=_links_count(SimulationRun.plays.through),
+                scenarios_total=_links_count(SimulationRun.scenarios.through),
+            )
+        )
+        return queryset.annotate(pairs_total=F("plays_total") * F("scenarios_total"))
+
+    def get_object(self, request, object_id, from_field=None):
+        run = super().get_object(request, object_id, from_field)
+        if run is not None:
+            prefetch_related_objects([run], "plays", "scenarios")
+        return run
+
+    # --- permissions: runs are made by services, never edited here -------------------------
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_cancel_permission(self, request):
+        return self._can(request, None, self.write_roles)
+
+    # --- columns and read-only fields --------------------------------------------------------
+
+    @admin.display(description="run", ordering="id")
+    def run_id(self, run):
+        return f"#{run.pk}"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, run):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
+            'font-weight:bold;white-space:nowrap">{}</span>',
+            STATUS_COLOURS.get(run.status, "#6b7280"),
+            run.get_status_display(),
+        )
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_bar(self, run):
+        return format_html(
+            '<span style="white-space:nowrap"><progress value="{}" max="100" '
+            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
+            run.progress,
+            run.progress,
+        )
+
+    @admin.display(description="pairs", ordering="pairs_total")
+    def pair_count(self, run):
+        return format_html(
+            '<span title="{} plays × {} scenarios">{}</span>',
+            run.plays_total,
+            run.scenarios_total,
+            run.plays_total * run.scenarios_total,
+        )
+
+    @admin.display(description="bucket", ordering="bucket")
+    def bucket_label(self, run):
+        return format_html(
+            '<span style="white-space:nowrap" title="{}">{}</span>',
+            situation_label(run),
+            SHORT_BUCKETS.get(run.bucket, run.bucket),
+        )
+
+    @admin.display(description="episodes", ordering="episodes")
+    def episodes_per_pair(self, run):
+        return count(run.episodes)
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, run):
+        return when(run.created_at)
+
+    @admin.display(description="finished", ordering="finished_at")
+    def finished(self, run):
+        return when(run.finished_at)
+
+    @admin.display(description="episodes")
+    def episodes_label(self, run):
+        pairs = run.plays_total * run.scenarios_total
+        return (
+            f"{run.episodes:,} per play × scenario pair; {run.episodes * pairs:,} in all "
+            f"({pairs} pair{'s' * (pairs != 1)})"
+        )
+
+    @admin.display(description="situation")
+    def situation(self, run):
+        return situation_label(run)
+
+    @admin.display(description="plays")
+    def plays_links(self, run):
+        plays = sorted(run.plays.all(), key=lambda p: p.name)
+        return format_html_join(", ", "{}", ((linked("play", p),) for p in plays)) or NONE
+
+    @admin.display(description="scenarios")
+    def scenarios_links(self, run):
+        scenarios = sorted(run.scenarios.all(), key=lambda s: s.name)
+        return format_html_join(", ", "{}", ((linked("scenario", s),) for s in scenarios)) or NONE
+
+    @admin.display(description="ruleset")
+    def ruleset_label(self, run):
+        if run.ruleset_id:
+            return linked("ruleset", run.ruleset)
+        default = default_ruleset(run.team_id)
+        fallback = f"the team's default, {default}" if default else "the NFL FLAG defaults"
+        return f"Each scenario's own, else {fallback}"
+
+    @admin.display(description="lineup")
+    def lineup_label(self, run):
+        if run.lineup_id:
+            return linked("lineup", run.lineup)
+        return "The team's default lineup"
+
+    # --- the page -------------------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.metrics_context(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def metrics_context(self, run):
+        metrics = run.metrics or {}
+        overall = metrics.get("overall") or {}
+        return {
+            "live": not run.is_finished,
+            "refresh_seconds": REFRESH_SECONDS,
+            "has_metrics": bool(overall),
+            "overall_rows": overall_rows(overall),
+            "depth_rows": depth_rows(overall),
+            "share_rows": share_rows(overall),
+            "pair_columns": [label for label, _, _ in PAIR_COLUMNS],
+            "pair_rows": pair_rows(run, metrics),
+        }
+
+    def get_deleted_objects(self, objs, request):
+        """List the runs, and count their slices and traces instead of naming each one."""
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        return [item for item in deleted if not isinstance(item, list)], counts, perms, protected
+
+    # --- actions --------------------------------------------------------------------------------
+
+    @admin.action(description="Cancel selected runs", permissions=["cancel"])
+    def cancel_runs(self, request, queryset):
+        cancelled, finished = [], []
+        for run in self._scope(request, queryset, roles=EDITOR_ROLES):
+            (cancelled if simulation_run_cancel(run) else finished).append(run)
+        if cancelled:
+            names = ", ".join(f"#{r.pk}" for r in cancelled)
+            self.message_user(request, f"Cancelled: {names}.", messages.SUCCESS)
+        if finished:
+            names = ", ".join(f"#{r.pk} ({r.get_status_display().lower()})" for r in finished)
+            self.message_user(
+                request, f"Already finished, nothing to cancel: {names}.", messages.WARNING
+            )
+        if not cancelled and not finished:
+            self.message_user(
+                request,
+                "Only a team's coaches and owners can cancel its runs.",
+                messages.ERROR,
+            )
