@@ -4,7 +4,8 @@ Kept free of view imports: DRF imports this module while building its views."""
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -86,6 +87,15 @@ def exception_handler(exc, context):
         return Response(
             error_body(409, "conflict", "The change conflicts with existing data."),
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(
+                413,
+                "too_large",
+                f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB.",
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

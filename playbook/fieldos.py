@@ -224,6 +224,8 @@ def sources_from_bytes(name, content, kind=None):
         data = json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError:
         raise FieldOSImportError({name: ["not UTF-8 text; save the file as UTF-8 JSON"]}) from None
+    except RecursionError:
+        raise FieldOSImportError({name: ["nested too deeply to be FieldOS JSON"]}) from None
     except json.JSONDecodeError as exc:
         raise FieldOSImportError(
             {

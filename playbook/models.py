@@ -89,9 +89,9 @@ class Ruleset(TeamOwnedModel):
     motion_lateral_only = models.BooleanField(default=True)
     td_points = models.PositiveSmallIntegerField(default=6)
     pat1_points = models.PositiveSmallIntegerField(default=1)
-    pat1_distance = models.FloatField(default=5.0)
+    pat1_distance = models.FloatField(default=5.0, validators=between(1, 20))
     pat2_points = models.PositiveSmallIntegerField(default=2)
-    pat2_distance = models.FloatField(default=10.0)
+    pat2_distance = models.FloatField(default=10.0, validators=between(1, 20))
     safety_points = models.PositiveSmallIntegerField(default=2)
     is_default = models.BooleanField(
         default=False, help_text="Used by plays and scenarios that name no ruleset."
@@ -106,6 +106,27 @@ class Ruleset(TeamOwnedModel):
         ]
 
     RULE_FIELDS = tuple(k for k in NFL_FLAG_5V5 if k not in ("name", "external_id"))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        playing = self.field_length - 2 * self.endzone_depth
+        if playing < 20:
+            errors["endzone_depth"] = (
+                f"{self.endzone_depth:g} — two end zones leave {playing:g} yd to play; "
+                "at least 20 needed"
+            )
+        elif self.line_to_gain >= playing:
+            errors["line_to_gain"] = (
+                f"{self.line_to_gain:g} — must be inside the {playing:g}-yd field"
+            )
+        if self.max_rushers > self.players_per_side:
+            errors["max_rushers"] = (
+                f"{self.max_rushers} — more than the {self.players_per_side} players a side"
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def rules(self):
@@ -269,7 +290,7 @@ class Play(TeamOwnedModel, WarningsMixin):
     motion_y = models.FloatField(null=True, blank=True, help_text="Where the motion ends (y).")
     motion_duration_ms = models.PositiveIntegerField(null=True, blank=True)
     tags = models.JSONField(default=list, blank=True)
-    notes = models.TextField(blank=True, default="")
+    notes = models.TextField(blank=True, default="", max_length=5000)
     search_text = models.TextField(blank=True, default="", editable=False)
 
     def save(self, *args, **kwargs):
@@ -344,7 +365,7 @@ class Scenario(TeamOwnedModel, WarningsMixin):
     )
     coverage = models.CharField(max_length=4, choices=Coverage.choices, default=Coverage.ZONE)
     shell = models.CharField(max_length=6, choices=Shell.choices, default=Shell.OTHER)
-    notes = models.TextField(blank=True, default="")
+    notes = models.TextField(blank=True, default="", max_length=5000)
     position_jitter_yards = models.FloatField(default=0.5, validators=between(0, 5))
     reaction_jitter_ms = models.FloatField(default=50.0, validators=between(0, 500))
     situation_tags = models.JSONField(default=list, blank=True)
@@ -434,7 +455,7 @@ class LineupSpot(models.Model):
 
 
 class Playbook(TeamOwnedModel):
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(blank=True, default="", max_length=5000)
 
 
 class PlaybookEntry(models.Model):

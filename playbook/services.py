@@ -66,31 +66,40 @@ def ruleset_update(ruleset, data):
 def ruleset_problems(ruleset):
     """Check everything that is checked against `ruleset` with its current (maybe
     unsaved) values. Returns (errors as readable lines, {object: warnings})."""
-    rules = validation.Rules.of(ruleset)
     users = Q(ruleset_id=ruleset.pk) | (Q(ruleset=None) if ruleset.is_default else Q(pk__in=[]))
-    problems, warnings = [], {}
-    for model in (Formation, Play, Scenario):
-        for obj in model.objects.filter(users, team_id=ruleset.team_id):
-            report = obj.check_rules(rules)
-            problems += [
-                f"{model._meta.verbose_name} '{obj}': {path}: {message}"
-                for path, messages in report.errors.items()
-                for message in messages
-            ]
-            warnings[obj] = report.warnings
-    return problems, warnings
+    objects = [
+        obj
+        for model in (Formation, Play, Scenario)
+        for obj in model.objects.filter(users, team_id=ruleset.team_id)
+    ]
+    return _check_all(objects, validation.Rules.of(ruleset))
 
 
 def _recheck_users(ruleset):
-    """Store fresh warnings on everything checked against `ruleset`, or raise with the
-    rules it would break (the caller's transaction rolls back)."""
-    problems, warnings = ruleset_problems(ruleset)
+    _store_or_refuse(*ruleset_problems(ruleset), "objects that use this ruleset")
+
+
+def _check_all(objects, rules=None):
+    problems, warnings = [], {}
+    for obj in objects:
+        report = obj.check_rules(rules)
+        problems += [
+            f"{obj._meta.verbose_name} '{obj}': {path}: {message}"
+            for path, messages in report.errors.items()
+            for message in messages
+        ]
+        warnings[obj] = report.warnings
+    return problems, warnings
+
+
+def _store_or_refuse(problems, warnings, what):
+    """Store fresh warnings, or raise with every rule the change would break for the
+    objects that depend on it (the caller's transaction rolls back)."""
     if problems:
         raise ValidationError(
             {
                 "non_field_errors": [
-                    f"This change would break {len(problems)} rule(s) of objects that use "
-                    "this ruleset:",
+                    f"This change would break {len(problems)} rule(s) of {what}:",
                     *problems[:20],
                 ]
             }
@@ -159,8 +168,8 @@ def route_write(*, team, data, breakpoints=None, instance=None):
 
 
 def _refresh_plays(plays):
-    for play in plays.select_related("formation", "ruleset"):
-        play.refresh_warnings()
+    plays = plays.select_related("formation", "ruleset")
+    _store_or_refuse(*_check_all(plays), "the plays that use it")
 
 
 # --- plays -----------------------------------------------------------------------
@@ -231,12 +240,23 @@ def play_write(*, team, data, assignments=None, instance=None):
 
 
 def unique_name(model, team, base):
-    """`base`, or "Name (mirror 2)", "Name (mirror 3)" … when taken in the team."""
-    name, n = base, 2
+    """`base`, or "Name (mirror 2)", "Name (mirror 3)" … when taken in the team; long
+    names are shortened so the copy still fits the name field."""
+    limit = model._meta.get_field("name").max_length
+    name, n = _shorten(base, limit), 2
     while model.objects.filter(team=team, name=name).exists():
-        name = f"{base[:-1]} {n})" if base.endswith(")") else f"{base} {n}"
-        n += 1
+        numbered = f"{base[:-1]} {n})" if base.endswith(")") else f"{base} {n}"
+        name, n = _shorten(numbered, limit), n + 1
     return name
+
+
+def _shorten(name, limit):
+    """Keep a copy's "(mirror)"/"(copy)" ending when the original name is long."""
+    if len(name) <= limit:
+        return name
+    cut = name.rfind(" (")
+    ending = name[cut:] if cut > 0 else ""
+    return name[: limit - len(ending) - 1].rstrip() + "…" + ending
 
 
 def _mirror_slots(formation):

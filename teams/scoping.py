@@ -18,6 +18,8 @@ from rest_framework import permissions, serializers, viewsets
 
 from teams.models import EDITOR_ROLES, Membership, Role, Team
 
+MAX_ID = 2**63 - 1  # larger ids cannot exist (and overflow SQLite's integers)
+
 
 def _has_team_field(model):
     return any(f.name == "team" and f.is_relation for f in model._meta.get_fields())
@@ -43,6 +45,8 @@ class TeamScopedMixin:
     @cached_property
     def membership(self):
         team_id = self.kwargs.get(self.team_url_kwarg)
+        if not str(team_id).isdigit() or int(team_id) > MAX_ID:
+            raise Http404("Team not found.")
         membership = (
             Membership.objects.select_related("team")
             .filter(team_id=team_id, user_id=self.request.user.pk)

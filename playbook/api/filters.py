@@ -3,11 +3,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
 
+from config.filters import BooleanFilter, IdFilter, StrictFilterSet
 from playbook.constants import Bucket, Coverage, Shell, Side
 from playbook.models import Formation, Play, Player, Route, Ruleset, Scenario
 
 
-class HasWarnings(django_filters.BooleanFilter):
+class HasWarnings(BooleanFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
@@ -35,13 +36,13 @@ def play_search(queryset, text):
     return queryset.filter(condition)
 
 
-class RulesetFilter(django_filters.FilterSet):
+class RulesetFilter(StrictFilterSet):
     class Meta:
         model = Ruleset
         fields = ["is_default", "players_per_side"]
 
 
-class PlayerFilter(django_filters.FilterSet):
+class PlayerFilter(StrictFilterSet):
     side = django_filters.ChoiceFilter(choices=Side.choices)
 
     class Meta:
@@ -53,8 +54,8 @@ class PlayerFilter(django_filters.FilterSet):
         }
 
 
-class FormationFilter(django_filters.FilterSet):
-    ruleset = django_filters.NumberFilter(field_name="ruleset_id")
+class FormationFilter(StrictFilterSet):
+    ruleset = IdFilter(field_name="ruleset_id")
     has_warnings = HasWarnings()
 
     class Meta:
@@ -62,7 +63,7 @@ class FormationFilter(django_filters.FilterSet):
         fields = ["ruleset"]
 
 
-class RouteFilter(django_filters.FilterSet):
+class RouteFilter(StrictFilterSet):
     has_warnings = HasWarnings()
 
     class Meta:
@@ -70,10 +71,10 @@ class RouteFilter(django_filters.FilterSet):
         fields = ["settle"]
 
 
-class PlayFilter(django_filters.FilterSet):
-    formation = django_filters.NumberFilter(field_name="formation_id")
-    ruleset = django_filters.NumberFilter(field_name="ruleset_id")
-    route = django_filters.NumberFilter(method="by_route", label="Uses this route id")
+class PlayFilter(StrictFilterSet):
+    formation = IdFilter(field_name="formation_id")
+    ruleset = IdFilter(field_name="ruleset_id")
+    route = IdFilter(method="by_route", label="Uses this route id")
     tag = django_filters.CharFilter(method="by_tag", label="Has this tag (exact)")
     situation = django_filters.ChoiceFilter(
         choices=Bucket.choices, method="by_situation", label="In a playbook for this situation"
@@ -103,10 +104,10 @@ class PlayFilter(django_filters.FilterSet):
         return play_search(qs, value)
 
 
-class ScenarioFilter(django_filters.FilterSet):
+class ScenarioFilter(StrictFilterSet):
     coverage = django_filters.ChoiceFilter(choices=Coverage.choices)
     shell = django_filters.ChoiceFilter(choices=Shell.choices)
-    ruleset = django_filters.NumberFilter(field_name="ruleset_id")
+    ruleset = IdFilter(field_name="ruleset_id")
     situation_tag = django_filters.CharFilter(
         field_name="situation_tags", lookup_expr="icontains", label="Has this situation tag"
     )

@@ -12,11 +12,13 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import error_body
+from config.parsers import SafeJSONParser
 from playbook.fieldos import (
     KINDS,
     MAX_FILE_BYTES,
@@ -70,7 +72,7 @@ def _refused(errors, detail):
 
 
 class ImportView(TeamScopedMixin, APIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     @extend_schema(
         tags=["import/export"],
@@ -119,7 +121,10 @@ class ImportView(TeamScopedMixin, APIView):
         ],
     )
     def post(self, request, *args, **kwargs):
-        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        flag = request.query_params.get("dry_run", "false").lower()
+        if flag not in ("1", "true", "yes", "0", "false", "no"):
+            raise ValidationError({"dry_run": [f"'{flag}' — use true or false."]})
+        dry_run = flag in ("1", "true", "yes")
         try:
             if request.content_type.startswith("application/json"):
                 check_size("body", int(request.META.get("CONTENT_LENGTH") or 0))

@@ -21,6 +21,7 @@ from playbook.models import (
     ScenarioDefender,
 )
 from playbook.selectors import attach_assignments
+from playbook.validation import MAX_BREAKPOINTS
 from teams.scoping import TeamScopedSerializer
 
 _DATETIME = serializers.DateTimeField()
@@ -66,6 +67,14 @@ class RulesetSerializer(TeamScopedSerializer):
         fields = [*COMMON, *Ruleset.RULE_FIELDS, "is_default"]
         read_only_fields = ["id", "created_at", "updated_at", "is_default"]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        current = (
+            {f: getattr(self.instance, f) for f in Ruleset.RULE_FIELDS} if self.instance else {}
+        )
+        Ruleset(**{**current, **attrs}).clean()  # the cross-field rules (end zones, rushers)
+        return attrs
+
 
 class PlayerSerializer(TeamScopedSerializer):
     class Meta:
@@ -77,6 +86,17 @@ class PlayerSerializer(TeamScopedSerializer):
         attrs = super().validate(attrs)
         probe = Player(**{**self._current(), **attrs})
         probe.clean()
+        if self.instance is not None and probe.side != self.instance.side:
+            spots = self.instance.lineup_spots.select_related("lineup")
+            if spots:
+                used = ", ".join(f"{s.lineup} as {s.role}" for s in spots)
+                raise serializers.ValidationError(
+                    {
+                        "side": [
+                            f"{self.instance.name} plays in lineups ({used}); change those first."
+                        ]
+                    }
+                )
         return attrs
 
     def _current(self):
@@ -95,7 +115,7 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class FormationSerializer(RowsSerializer):
     rows, write = "slots", services.formation_write
-    slots = SlotSerializer(many=True, required=True)
+    slots = SlotSerializer(many=True, required=True, max_length=7)
 
     class Meta:
         model = Formation
@@ -113,7 +133,12 @@ class BreakpointSerializer(serializers.ModelSerializer):
 
 class RouteSerializer(RowsSerializer):
     rows, write = "breakpoints", services.route_write
-    breakpoints = BreakpointSerializer(many=True, required=True)
+    breakpoints = BreakpointSerializer(
+        many=True,
+        required=True,
+        max_length=MAX_BREAKPOINTS,
+        error_messages={"max_length": f"a route has at most {MAX_BREAKPOINTS} breakpoints"},
+    )
     leg_speeds = serializers.SerializerMethodField(help_text="Yards per second each leg needs.")
 
     class Meta:
@@ -152,7 +177,7 @@ class MotionSerializer(serializers.Serializer):
 class PlaySerializer(RowsSerializer):
     rows, write = "assignments", services.play_write
     formation_name = serializers.CharField(source="formation.name", read_only=True)
-    assignments = AssignmentSerializer(many=True, required=False)
+    assignments = AssignmentSerializer(many=True, required=False, max_length=7)
     qb_plan = QBPlanSerializer(required=False)
     motion = MotionSerializer(required=False, allow_null=True)
     tags = TagList()
@@ -247,7 +272,7 @@ class DefenderSerializer(TeamScopedSerializer):
 
 class ScenarioSerializer(RowsSerializer):
     rows, write = "defenders", services.scenario_write
-    defenders = DefenderSerializer(many=True, required=True)
+    defenders = DefenderSerializer(many=True, required=True, max_length=7)
     rushers_count = serializers.IntegerField(read_only=True)
     situation_tags = TagList()
 
@@ -280,7 +305,7 @@ class SpotSerializer(TeamScopedSerializer):
 
 class LineupSerializer(RowsSerializer):
     rows, write = "spots", services.lineup_write
-    spots = SpotSerializer(many=True, required=False)
+    spots = SpotSerializer(many=True, required=False, max_length=14)
 
     class Meta:
         model = Lineup
@@ -303,7 +328,7 @@ class EntrySerializer(TeamScopedSerializer):
 
 class PlaybookSerializer(RowsSerializer):
     rows, write = "entries", services.playbook_write
-    entries = EntrySerializer(many=True, required=False)
+    entries = EntrySerializer(many=True, required=False, max_length=300)
 
     class Meta:
         model = Playbook

@@ -42,12 +42,17 @@ class PlaybookViewSet(TeamScopedViewSet):
 
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name"]
+    force_delete_allowed = True
     search_fields = ["name", "external_id"]
 
     @extend_schema(parameters=[FORCE])
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
-        force = request.query_params.get("force", "").lower() in ("1", "true", "yes")
+        force = self.force_delete_allowed and request.query_params.get("force", "").lower() in (
+            "1",
+            "true",
+            "yes",
+        )
         removed = []
         with transaction.atomic():
             users = _delete(obj, force, removed)
@@ -57,8 +62,12 @@ class PlaybookViewSet(TeamScopedViewSet):
                     "status": 409,
                     "code": "in_use",
                     "detail": f"{obj._meta.verbose_name.capitalize()} '{obj}' is used by "
-                    f"{', '.join(_describe(users))}. Change those first, or delete with "
-                    "?force=true to delete them too.",
+                    f"{', '.join(_describe(users))}. Change those first"
+                    + (
+                        ", or delete with ?force=true to delete them too."
+                        if self.force_delete_allowed
+                        else "."
+                    ),
                     "errors": {},
                     "used_by": [
                         {"kind": u._meta.model_name, "id": u.pk, "name": str(u)} for u in users
@@ -94,6 +103,7 @@ class RulesetViewSet(PlaybookViewSet):
     queryset = Ruleset.objects.all()
     serializer_class = s.RulesetSerializer
     filterset_class = filters.RulesetFilter
+    force_delete_allowed = False  # a ruleset must never take scenarios and plays with it
 
     def perform_update(self, serializer):
         serializer.instance = services.ruleset_update(
@@ -226,6 +236,7 @@ class PlaybookBookViewSet(PlaybookViewSet):
         position = request.data.get("position", len(entries))
         if not isinstance(position, int) or isinstance(position, bool) or position < 0:
             raise ValidationError({"position": ["A whole number from 0."]})
+        position = min(position, len(entries))  # past the end: append
         entries.insert(position, entry.validated_data)
         services.playbook_write(team=self.team, data={}, entries=entries, instance=playbook)
         return self._entries_response(playbook, status.HTTP_201_CREATED)

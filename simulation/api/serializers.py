@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Lineup, Play, Ruleset, Scenario, default_ruleset
+from playbook.validation import Rules
 from simulation.models import SimulationRun, SimulationTrace
 from simulation.situations import situation_errors
 from teams.scoping import TeamScopedSerializer
@@ -105,6 +106,7 @@ class SimulationRunSerializer(TeamScopedSerializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
+        self._check_pairs(attrs)
         attrs["situation"] = dict(situation)
         attrs.setdefault("seed", secrets.randbelow(2**31))
         attrs["plays"], attrs["scenarios"] = (
@@ -112,6 +114,29 @@ class SimulationRunSerializer(TeamScopedSerializer):
             list(set(attrs["scenarios"])),
         )
         return attrs
+
+    def _check_pairs(self, attrs):
+        """Every play and defense must be valid under the ruleset its pairs run with (the
+        run's, else the scenario's, else the team's default) — a 400 now, not a failed job."""
+        default = default_ruleset(self.team)
+        problems = []
+        checked = set()
+        for scenario in set(attrs["scenarios"]):
+            ruleset = attrs.get("ruleset") or scenario.ruleset or default
+            plays = set(attrs["plays"])
+            objects = [scenario, *{p.formation for p in plays}, *plays]
+            for obj in objects:
+                if (obj._meta.model_name, obj.pk, ruleset and ruleset.pk) in checked:
+                    continue
+                checked.add((obj._meta.model_name, obj.pk, ruleset and ruleset.pk))
+                for path, messages in obj.check_rules(Rules.of(ruleset)).errors.items():
+                    problems += [
+                        f"{obj._meta.verbose_name} '{obj}' under {ruleset or 'NFL FLAG 5v5'}: "
+                        f"{path}: {m}"
+                        for m in messages
+                    ]
+        if problems:
+            raise serializers.ValidationError({"non_field_errors": problems[:20]})
 
 
 class TraceSerializer(serializers.ModelSerializer):
