@@ -108,3 +108,12 @@ def test_openapi_schema_has_no_warnings():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.django_db
+def test_unknown_api_url_is_json_even_with_debug(client, settings):
+    settings.DEBUG = True
+    response = client.get("/api/teams/abc/plays/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client.get("/admin/nothing-here/").status_code in (302, 404)
