@@ -235,15 +235,18 @@ def simulation_run_cancel(run):
     return bool(updated)
 
 
-def simulation_recover_stale(now=None):
+def simulation_recover_stale(now=None, run=None):
     """Slices whose worker died (running longer than STALE_AFTER) are re-queued, up to
-    3 attempts; after that their run fails. Returns (requeued, failed) counts."""
+    3 attempts; after that their run fails. Returns (requeued, failed) counts. Runs from
+    cron (recover_simulations) and whenever someone looks at an unfinished run."""
     from simulation.tasks import run_slice_task
 
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = SimulationSlice.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).exclude(
         run__status__in=FINISHED
     )
+    if run is not None:
+        stale = stale.filter(run=run)
     requeued = failed = 0
     for piece in stale.select_related("run"):
         if piece.attempts >= 3:

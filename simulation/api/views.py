@@ -10,7 +10,7 @@ from simulation.api.serializers import (
     TraceSerializer,
     TraceSummarySerializer,
 )
-from simulation.models import SimulationRun
+from simulation.models import JobStatus, SimulationRun
 from teams.scoping import TeamScopedMixin
 
 
@@ -50,6 +50,12 @@ class SimulationRunViewSet(
         )
         code = status.HTTP_201_CREATED if run.is_finished else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(run).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        run = self.get_object()
+        if run.status == JobStatus.RUNNING and services.simulation_recover_stale(run=run) != (0, 0):
+            run.refresh_from_db()
+        return Response(self.get_serializer(run).data)
 
     @extend_schema(request=None, responses=SimulationRunSerializer)
     @action(detail=True, methods=["post"])

@@ -322,3 +322,21 @@ class TestTraces:
 )
 def test_buckets(down, distance, yardline, bucket):
     assert situation_bucket(down, distance, yardline) == bucket
+
+
+def test_looking_at_a_run_recovers_a_dead_worker(coach_api, team, setup):
+    run = services.simulation_run_create(
+        team=team,
+        user=None,
+        plays=setup["plays"],
+        scenarios=setup["scenarios"],
+        episodes=3000,
+        seed=3,
+        situation={"down": 1, "distance": 10, "yardline": 35},
+    )
+    SimulationSlice.objects.filter(run=run).update(
+        status=JobStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(hours=1)
+    )
+    SimulationRun.objects.filter(pk=run.pk).update(status=JobStatus.RUNNING)
+    data = coach_api.get(run_url(run)).json()  # re-queued; the immediate backend runs them
+    assert data["status"] == "succeeded"
