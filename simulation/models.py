@@ -92,3 +92,81 @@ class SimulationTrace(models.Model):
     class Meta:
         ordering = ["run", "index"]
         constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_trace_per_index")]
+
+
+class PolicyAlgorithm(models.TextChoices):
+    UCB1 = "ucb1", "UCB1"
+    THOMPSON = "thompson", "Thompson sampling (Normal)"
+    EPSILON_GREEDY = "epsilon_greedy", "ε-greedy"
+
+
+class Policy(models.Model):
+    """A trained play-calling policy and the record of its training job (DOMAIN.md §4).
+
+    `mix`: [{"scenario": id, "weight": w}] (the defense mix); `stats`: per bucket, per
+    play, the arm statistics (JSON, never pickle); `curve`: the learning curve."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=120, blank=True, default="")
+    playbook = models.ForeignKey(
+        "playbook.Playbook", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plays = models.ManyToManyField(Play, related_name="policies")
+    scenarios = models.ManyToManyField(Scenario, related_name="policies")
+    mix = models.JSONField(default=list, help_text='[{"scenario": id, "weight": w}, …]')
+    buckets = models.JSONField(default=list)
+    ruleset = models.ForeignKey(Ruleset, on_delete=models.SET_NULL, null=True, blank=True)
+    lineup = models.ForeignKey(Lineup, on_delete=models.SET_NULL, null=True, blank=True)
+    algorithm = models.CharField(max_length=16, choices=PolicyAlgorithm.choices)
+    params = models.JSONField(default=dict, blank=True)
+    episodes = models.PositiveIntegerField(help_text="Episode budget over all buckets.")
+    seed = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    episodes_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    stats = models.JSONField(default=dict, blank=True)
+    curve = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "policies"
+        indexes = [models.Index(fields=["team", "status"])]
+
+    def __str__(self):
+        return f"Policy #{self.pk} {self.algorithm} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self):
+        return self.status in FINISHED
+
+
+class PolicyAdoption(models.Model):
+    """A coach accepted a recommendation into a playbook's call sheet."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="adoptions")
+    bucket = models.CharField(max_length=10, choices=Bucket.choices)
+    play = models.ForeignKey(Play, on_delete=models.CASCADE, related_name="+")
+    playbook = models.ForeignKey(
+        "playbook.Playbook", on_delete=models.CASCADE, related_name="policy_adoptions"
+    )
+    call_number = models.CharField(max_length=12)
+    recommendation = models.JSONField(default=dict, blank=True, help_text="As shown when adopted.")
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-adopted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.bucket}: {self.play} → {self.playbook} ({self.call_number})"

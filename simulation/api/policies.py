@@ -1,0 +1,398 @@
+"""Play-calling policies: train (a job), list, detail, cancel, recommend, adopt, game plan."""
+
+import secrets
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from playbook.constants import Bucket
+from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
+from simulation import policies
+from simulation.learning import ALGORITHMS, EPSILON_GREEDY, THOMPSON, UCB1
+from simulation.models import Policy, PolicyAdoption
+from simulation.situations import situation_bucket, situation_errors
+from teams.scoping import TeamScopedMixin, TeamScopedSerializer
+
+MIN_EPISODES, MAX_EPISODES = 100, 2_000_000
+MAX_PLAYS, MAX_SCENARIOS = 64, 32
+PARAMS = {UCB1: {"c": (0.0, 1000.0)}, THOMPSON: {}, EPSILON_GREEDY: {"epsilon": (0.0, 1.0)}}
+
+
+def _team_scoped(queryset, context):
+    team = context.get("team")
+    return queryset.filter(team=team) if team is not None else queryset.none()
+
+
+class MixItemSerializer(serializers.Serializer):
+    scenario = serializers.PrimaryKeyRelatedField(queryset=Scenario.objects.all())
+    weight = serializers.FloatField(default=1.0, min_value=0.0, max_value=1e6)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["scenario"].queryset = _team_scoped(Scenario.objects.all(), self.context)
+        return fields
+
+    def validate_weight(self, value):
+        if value <= 0:
+            raise serializers.ValidationError("A weight must be above 0.")
+        return value
+
+
+class PolicySerializer(TeamScopedSerializer):
+    """Start a training (write fields) and show a policy with its status and progress."""
+
+    plays = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Play.objects.all(), required=False
+    )
+    playbook = serializers.PrimaryKeyRelatedField(
+        queryset=Playbook.objects.all(), required=False, allow_null=True
+    )
+    scenarios = MixItemSerializer(many=True, write_only=True, allow_empty=False)
+    mix = serializers.JSONField(read_only=True)
+    buckets = serializers.ListField(
+        child=serializers.ChoiceField(choices=Bucket.choices),
+        required=False,
+        allow_empty=False,
+        help_text="Default: all seven.",
+    )
+    algorithm = serializers.ChoiceField(choices=ALGORITHMS, default=UCB1)
+    params = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text='ucb1: {"c": > 0, default sqrt(2) × 50}; epsilon_greedy: {"epsilon": 0–1, '
+        "default 0.1}; thompson: none.",
+    )
+    episodes = serializers.IntegerField(
+        min_value=MIN_EPISODES, max_value=MAX_EPISODES, default=20_000, help_text="Budget."
+    )
+    seed = serializers.IntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, help_text="Random if left out."
+    )
+    ruleset = serializers.PrimaryKeyRelatedField(
+        queryset=Ruleset.objects.all(), required=False, allow_null=True
+    )
+    lineup = serializers.PrimaryKeyRelatedField(
+        queryset=Lineup.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "name",
+            "plays",
+            "playbook",
+            "scenarios",
+            "mix",
+            "buckets",
+            "algorithm",
+            "params",
+            "episodes",
+            "seed",
+            "ruleset",
+            "lineup",
+            "status",
+            "progress",
+            "episodes_done",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "progress",
+            "episodes_done",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def validate_params(self, value):
+        return dict(value)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        playbook, plays = attrs.get("playbook"), attrs.get("plays")
+        if bool(playbook) == bool(plays):
+            raise serializers.ValidationError(
+                {"plays": ['Give either "plays" (a list of ids) or "playbook" (an id).']}
+            )
+        if playbook:
+            plays = [e.play for e in playbook.entries.select_related("play")]
+        plays = list({p.pk: p for p in plays}.values())
+        if len(plays) < 2:
+            raise serializers.ValidationError(
+                {"plays": ["At least 2 different plays are needed to choose between."]}
+            )
+        if len(plays) > MAX_PLAYS:
+            raise serializers.ValidationError({"plays": [f"At most {MAX_PLAYS} plays."]})
+        mix = attrs["scenarios"]
+        ids = [item["scenario"].pk for item in mix]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError({"scenarios": ["A scenario is listed twice."]})
+        if len(mix) > MAX_SCENARIOS:
+            raise serializers.ValidationError({"scenarios": [f"At most {MAX_SCENARIOS}."]})
+        algorithm = attrs["algorithm"]
+        params = attrs.get("params") or {}
+        allowed = PARAMS[algorithm]
+        errors = []
+        for key, value in params.items():
+            if key not in allowed:
+                names = ", ".join(allowed) or "no parameters"
+                errors.append(f"{key!r} is not a parameter of {algorithm} (it takes {names}).")
+                continue
+            low, high = allowed[key]
+            if key == "c" and not low < value <= high:
+                errors.append(f"c = {value:g} — must be above 0 and at most {high:g}.")
+            elif key == "epsilon" and not low <= value <= high:
+                errors.append(f"epsilon = {value:g} — must be between 0 and 1.")
+        if errors:
+            raise serializers.ValidationError({"params": errors})
+        buckets = attrs.get("buckets") or list(Bucket.values)
+        buckets = [b for b in Bucket.values if b in set(buckets)]
+        if attrs["episodes"] < len(buckets) * len(plays):
+            raise serializers.ValidationError(
+                {
+                    "episodes": [
+                        f"{attrs['episodes']:,} episodes cannot try {len(plays)} plays in "
+                        f"{len(buckets)} buckets even once."
+                    ]
+                }
+            )
+        misfits = policies.scenario_fit_errors(
+            [item["scenario"] for item in mix], buckets, attrs.get("ruleset"), self.team
+        )
+        if misfits:
+            raise serializers.ValidationError({"scenarios": misfits})
+        attrs.update(
+            plays=plays,
+            buckets=buckets,
+            params=params,
+            mix=[(item["scenario"], item["weight"]) for item in mix],
+        )
+        attrs.setdefault("seed", secrets.randbelow(2**31))
+        return attrs
+
+
+class PolicyDetailSerializer(PolicySerializer):
+    tables = serializers.SerializerMethodField()
+    curve = serializers.JSONField(read_only=True)
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "tables", "curve"]
+
+    def get_tables(self, policy) -> dict:
+        """Per bucket: the situation it was trained in and every play's statistics."""
+        tables = {}
+        for bucket, table in (policy.stats or {}).items():
+            rows = [
+                {
+                    "play": int(pid),
+                    "name": arm["name"],
+                    "pulls": arm["pulls"],
+                    "mean_reward": round(arm["mean_reward"], 3),
+                    "variance": round(arm["variance"], 3),
+                    "mean_yards": round(arm["mean_yards"], 3),
+                    "success_rate": round(arm["success_rate"], 4),
+                }
+                for pid, arm in table["arms"].items()
+            ]
+            rows.sort(key=lambda r: (r["pulls"] == 0, -r["mean_reward"]))
+            tables[bucket] = {
+                "situation": table["situation"],
+                "episodes": table["episodes"],
+                "batch": table["batch"],
+                "plays": rows,
+            }
+        return tables
+
+
+class AdoptSerializer(serializers.Serializer):
+    bucket = serializers.ChoiceField(choices=Bucket.choices)
+    play = serializers.PrimaryKeyRelatedField(queryset=Play.objects.all())
+    playbook = serializers.PrimaryKeyRelatedField(queryset=Playbook.objects.all())
+    call_number = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, help_text="Default: the next free one."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["play"].queryset = _team_scoped(Play.objects.all(), self.context)
+        fields["playbook"].queryset = _team_scoped(Playbook.objects.all(), self.context)
+        return fields
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyAdoption
+        fields = [
+            "id",
+            "policy",
+            "bucket",
+            "play",
+            "playbook",
+            "call_number",
+            "recommendation",
+            "adopted_by",
+            "adopted_at",
+        ]
+
+
+def _bad(field, message):
+    return serializers.ValidationError({field: [message]})
+
+
+def parse_situation(query, rules):
+    """?situation=BUCKET or ?down=&distance=&yardline= → a bucket; 400 otherwise."""
+    if query.get("situation"):
+        bucket = query["situation"].strip().upper()
+        if bucket not in Bucket.values:
+            raise _bad("situation", f"{bucket!r} — one of {', '.join(Bucket.values)}.")
+        return bucket
+    raw = {k: query.get(k) for k in ("down", "distance", "yardline")}
+    if not any(raw.values()):
+        raise _bad("situation", "Give ?situation=BUCKET or ?down=&distance=&yardline=.")
+    try:
+        down = int(raw["down"])
+        distance = float(raw["distance"])
+        yardline = float(raw["yardline"]) if raw["yardline"] else 35.0
+    except (TypeError, ValueError):
+        raise _bad(
+            "situation", "down must be a whole number and distance/yardline numbers."
+        ) from None
+    if rules is not None:
+        errors = situation_errors(down, distance, yardline, rules)
+        if errors:
+            raise serializers.ValidationError(errors)
+    elif not (1 <= down <= 4 and 0 < distance <= yardline):
+        raise _bad("situation", "down 1–4, yards to go above 0 and at most the yard line.")
+    return situation_bucket(down, distance, yardline, rules.downs_to_convert if rules else 4)
+
+
+RECOMMEND_PARAMS = [
+    OpenApiParameter("situation", OpenApiTypes.STR, description="A bucket, e.g. 3RD_SHORT."),
+    OpenApiParameter("down", OpenApiTypes.INT),
+    OpenApiParameter("distance", OpenApiTypes.FLOAT),
+    OpenApiParameter("yardline", OpenApiTypes.FLOAT, description="Yards to the goal."),
+    OpenApiParameter("scenario", OpenApiTypes.INT, description="A known defense of the mix."),
+]
+
+
+@extend_schema(tags=["policies"])
+class PolicyViewSet(
+    TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Play-calling policies (DOMAIN.md §4): each one is also its training job — poll
+    `GET …/policies/{id}/` for status and progress."""
+
+    queryset = Policy.objects.prefetch_related("plays")
+    serializer_class = PolicySerializer
+    filterset_fields = ["status", "algorithm", "playbook"]
+    ordering_fields = ["created_at", "finished_at"]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return PolicyDetailSerializer
+        return PolicySerializer
+
+    @extend_schema(request=PolicySerializer, responses={202: PolicySerializer})
+    @action(detail=False, methods=["post"])
+    def train(self, request, *args, **kwargs):
+        """Start training (202): plays or a playbook, a weighted defense mix, buckets,
+        algorithm and parameters, an episode budget and a seed."""
+        serializer = PolicySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        policy = policies.policy_train_start(
+            team=self.team,
+            user=request.user,
+            plays=data["plays"],
+            playbook=data.get("playbook"),
+            mix=data["mix"],
+            buckets=data["buckets"],
+            algorithm=data["algorithm"],
+            params=data["params"],
+            episodes=data["episodes"],
+            seed=data["seed"],
+            ruleset=data.get("ruleset"),
+            lineup=data.get("lineup"),
+            name=data.get("name", ""),
+        )
+        return Response(PolicySerializer(policy).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=PolicySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        """Stop a queued or running training (statistics so far are kept); 409 if done."""
+        policy = self.get_object()
+        if not policies.policy_cancel(policy):
+            return Response(
+                {
+                    "status": 409,
+                    "code": "finished",
+                    "detail": f"The training already {policy.status}.",
+                    "errors": {},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(PolicySerializer(policy).data)
+
+    @extend_schema(parameters=RECOMMEND_PARAMS, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def recommend(self, request, *args, **kwargs):
+        """Plays ranked by expected reward for a situation, with 95 % intervals,
+        confidence (P(top play is truly best)) and reasoning."""
+        policy = self.get_object()
+        rules = policy.ruleset or default_ruleset(self.team)
+        bucket = parse_situation(request.query_params, rules)
+        scenario = None
+        raw = request.query_params.get("scenario")
+        if raw:
+            if not raw.isdigit():
+                raise _bad("scenario", f"{raw!r} is not a scenario id.")
+            scenario = get_object_or_404(Scenario.objects.filter(team=self.team), pk=int(raw))
+        return Response(policies.policy_recommend(policy, bucket, scenario))
+
+    @extend_schema(request=AdoptSerializer, responses={201: AdoptionSerializer})
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, *args, **kwargs):
+        """Put a recommended play into a playbook's call sheet for the bucket and record
+        who accepted it and when."""
+        policy = self.get_object()
+        serializer = AdoptSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        adoption = policies.policy_adopt(
+            policy=policy,
+            bucket=data["bucket"],
+            play=data["play"],
+            playbook=data["playbook"],
+            call_number=data.get("call_number", ""),
+            user=request.user,
+        )
+        return Response(AdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=AdoptionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def adoptions(self, request, *args, **kwargs):
+        """The recommendations of this policy that coaches adopted: who, when, where."""
+        policy = self.get_object()
+        return Response(AdoptionSerializer(policy.adoptions.all(), many=True).data)
+
+
+@extend_schema(tags=["policies"], responses=OpenApiTypes.OBJECT)
+class PlaybookGamePlanView(TeamScopedMixin, generics.GenericAPIView):
+    """The game-day sheet: for every bucket the top calls of the latest policy that
+    finished training on this playbook (`policy: null` when there is none)."""
+
+    queryset = Playbook.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        return Response(policies.playbook_game_plan(self.get_object()))

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from simulation.policies import STALE_AFTER, policy_recover_stale
+
+
+class Command(BaseCommand):
+    help = (
+        f"Fail policy trainings whose worker died (running with no progress for {STALE_AFTER}). "
+        "Run it every few minutes from cron next to the workers."
+    )
+
+    def handle(self, *args, **options):
+        failed = policy_recover_stale()
+        self.stdout.write(f"{failed} policy training(s) marked failed.")
