@@ -117,3 +117,12 @@ def test_unknown_api_url_is_json_even_with_debug(client, settings):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert client.get("/admin/nothing-here/").status_code in (302, 404)
+
+
+def test_sqlite_is_set_up_for_a_web_server_and_a_worker_at_once():
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert "journal_mode=WAL" in options["init_command"]
+        assert options["transaction_mode"] == "IMMEDIATE"
