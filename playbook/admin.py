@@ -1052,6 +1052,7 @@ class PlaybookAdmin(TeamOwnedAdmin):
     search_fields = ("name", "description", "external_id")
     fields = ("team", "name", "external_id", "description")
     inlines = [EntryInline]
+    actions = ["train_policy"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entries_total=Count("entries"))
@@ -1059,3 +1060,106 @@ class PlaybookAdmin(TeamOwnedAdmin):
     @admin.display(description="calls", ordering="entries_total")
     def entry_count(self, playbook):
         return playbook.entries_total
+
+    @admin.action(
+        description="Train play-calling policy (Thompson sampling, 20,000 episodes)",
+        permissions=["change"],
+    )
+    def train_policy(self, request, queryset):
+        """The playbook's plays against every scenario of its team (equal weights), in
+        every bucket those scenarios fit, validated and started exactly as the API's
+        POST …/policies/train/ does; then the new policy's page."""
+        from rest_framework.exceptions import ValidationError as APIValidationError
+
+        from simulation import policies
+        from simulation.api.policies import PolicySerializer
+        from simulation.learning import THOMPSON
+
+        episodes = 20_000
+
+        def refuse(text):
+            self.message_user(request, text, messages.ERROR)
+
+        selected = list(queryset)
+        books = list(self.editable(request, queryset).select_related("team"))
+        if not books:
+            names = ", ".join(sorted({str(b.team) for b in selected}))
+            return refuse(f"Only the coaches and owners of {names} can train its policies.")
+        started = []
+        for book in books:
+            team = book.team
+            plays = {e.play_id for e in book.entries.all()}
+            if len(plays) < 2:
+                refuse(f"{book}: at least 2 different plays are needed to choose between.")
+                continue
+            scenarios = list(Scenario.objects.filter(team=team).prefetch_related("defenders"))
+            if not scenarios:
+                refuse(f"{book}: {team} has no scenarios to train against yet: add one first.")
+                continue
+            buckets = [
+                bucket
+                for bucket in Bucket.values
+                if not policies.scenario_fit_errors(scenarios, [bucket], None, team)
+            ]
+            if not buckets:
+                problems = policies.scenario_fit_errors(scenarios, Bucket.values, None, team)
+                refuse(f"{book}: no situation bucket fits every scenario: {problems[0]}")
+                continue
+            serializer = PolicySerializer(
+                data={
+                    "name": f"{book.name} (Thompson, {episodes:,} episodes)"[:120],
+                    "playbook": book.pk,
+                    "scenarios": [{"scenario": s.pk, "weight": 1.0} for s in scenarios],
+                    "buckets": buckets,
+                    "algorithm": THOMPSON,
+                    "episodes": episodes,
+                    "seed": secrets.randbelow(2**31),
+                },
+                context={"team": team, "request": request},
+            )
+            try:
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+                policy = policies.policy_train_start(
+                    team=team,
+                    user=request.user,
+                    plays=data["plays"],
+                    playbook=data.get("playbook"),
+                    mix=data["mix"],
+                    buckets=data["buckets"],
+                    algorithm=data["algorithm"],
+                    params=data["params"],
+                    episodes=data["episodes"],
+                    seed=data["seed"],
+                    ruleset=data.get("ruleset"),
+                    lineup=data.get("lineup"),
+                    name=data.get("name", ""),
+                )
+            except APIValidationError as error:
+                details = error.detail if isinstance(error.detail, dict) else {"": error.detail}
+                text = "; ".join(
+                    f"{field}: {message}" if field and field != "non_field_errors" else str(message)
+                    for field, items in details.items()
+                    for message in (items if isinstance(items, list) else [items])
+                )
+                refuse(f"{book}: the training was refused: {text}")
+                continue
+            except ValidationError as error:
+                refuse(f"{book}: the training was refused: {describe(error)}")
+                continue
+            started.append(policy)
+            skipped = [b for b in Bucket.values if b not in buckets]
+            note = f" Left out (a defender would stand past the end line): {', '.join(skipped)}."
+            self.message_user(
+                request,
+                f"Policy #{policy.pk} is training on {book}: {len(data['plays'])} plays × "
+                f"{len(scenarios)} scenarios, {len(buckets)} buckets, {episodes:,} episodes. "
+                "Its page shows the progress." + (note if skipped else ""),
+                messages.SUCCESS,
+            )
+        if len(started) == 1:
+            url = reverse("admin:simulation_policy_change", args=[started[0].pk])
+            return HttpResponseRedirect(url)
+        if started:
+            return HttpResponseRedirect(reverse("admin:simulation_policy_changelist"))
+        return None

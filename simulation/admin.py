@@ -415,3 +415,6 @@ class SimulationRunAdmin(TeamScopedAdmin):
                 "Only a team's coaches and owners can cancel its runs.",
                 messages.ERROR,
             )
+
+
+from simulation import policy_admin  # noqa: E402, F401  (registers PolicyAdmin)

@@ -141,7 +141,10 @@ class Policy(models.Model):
         indexes = [models.Index(fields=["team", "status"])]
 
     def __str__(self):
-        return f"Policy #{self.pk} {self.algorithm} ({self.get_status_display().lower()})"
+        return (
+            f"Policy #{self.pk} {self.get_algorithm_display()} "
+            f"({self.get_status_display().lower()})"
+        )
 
     @property
     def is_finished(self):

@@ -498,8 +498,15 @@ def policy_adopt(*, policy, bucket, play, playbook, call_number="", user=None):
     if existing:
         if bucket not in existing["situations"]:
             existing["situations"] = [*existing["situations"], bucket]
-        if call_number:
-            existing["call_number"] = call_number
+        if call_number and call_number != existing["call_number"]:
+            raise ValidationError(
+                {
+                    "call_number": [
+                        f"{play.name} is already call {existing['call_number']} in "
+                        f"{playbook.name}; adopting adds this situation to that call."
+                    ]
+                }
+            )
         call_number = existing["call_number"]
     else:
         if not call_number:

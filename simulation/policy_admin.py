@@ -1,0 +1,659 @@
+"""Play-calling policies in the coach's admin: the training job's status and progress,
+its configuration, per-bucket tables, the learning curve, and a Recommend page where a
+coach picks a situation (and optionally a defense), reads the ranked calls with their
+reasoning and adopts one into a playbook's call sheet.
+
+Policies are trained by the "Train play-calling policy" action on playbooks
+(playbook.admin) or through the API, never through an admin form: the change page is
+read-only and reloads itself while the training is queued or running."""
+
+import math
+from urllib.parse import parse_qsl, urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from playbook.admin import describe
+from playbook.constants import Bucket
+from playbook.models import Play, Playbook, Scenario, default_ruleset
+from simulation import learning, policies
+from simulation.admin import (
+    NONE,
+    REFRESH_SECONDS,
+    SHORT_BUCKETS,
+    STATUS_COLOURS,
+    count,
+    down_label,
+    linked,
+    number,
+    pct,
+    when,
+    yards,
+)
+from simulation.models import Policy
+from simulation.situations import situation_bucket, situation_errors
+from teams.models import EDITOR_ROLES
+from teams.scoping import TeamScopedAdmin, user_team_ids
+
+BUCKET_LABELS = dict(Bucket.choices)
+ALGORITHM_SHORT = {"ucb1": "UCB1", "thompson": "Thompson", "epsilon_greedy": "ε-greedy"}
+CHART_WIDTH, CHART_HEIGHT = 640, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 56, 56, 14, 34
+
+
+def bucket_situation(bucket):
+    down, distance, yardline = policies.REPRESENTATIVE[bucket]
+    return f"{down_label(down)} and {distance:g}, {yardline:g} yd to the goal"
+
+
+def interval_label(arm):
+    """The 95 % interval of the arm's expected reward (its Normal posterior)."""
+    if not arm.pulls:
+        return NONE
+    mean, sd = learning.posterior(arm)
+    return f"{mean - learning.Z95 * sd:.1f} to {mean + learning.Z95 * sd:.1f}"
+
+
+def bucket_tables(policy, plays):
+    """Per trained bucket: the situation and one row per play, best mean reward first."""
+    tables = []
+    for bucket in [b for b in Bucket.values if b in (policy.stats or {})]:
+        table = policy.stats[bucket]
+        rows = []
+        for pid, raw in table["arms"].items():
+            arm = learning.ArmStats.from_dict(raw)
+            play = plays.get(int(pid))
+            rows.append(
+                {
+                    "play": linked("play", play) if play else raw["name"],
+                    "pulls": arm.pulls,
+                    "mean": arm.mean,
+                    "cells": [
+                        count(arm.pulls),
+                        number(arm.mean) if arm.pulls else NONE,
+                        interval_label(arm),
+                        yards(arm.mean_yards) if arm.pulls else NONE,
+                        pct(arm.success_rate) if arm.pulls else NONE,
+                    ],
+                }
+            )
+        rows.sort(key=lambda r: (r["pulls"] == 0, -r["mean"]))
+        tables.append(
+            {
+                "bucket": bucket,
+                "label": BUCKET_LABELS.get(bucket, bucket),
+                "situation": bucket_situation(bucket),
+                "episodes": count(table.get("episodes")),
+                "batch": count(table.get("batch")),
+                "rows": rows,
+            }
+        )
+    return tables
+
+
+def _scale(value, low, high, out_low, out_high):
+    if high == low:
+        return (out_low + out_high) / 2
+    return out_low + (value - low) * (out_high - out_low) / (high - low)
+
+
+def curve_chart(curve):
+    """The learning curve as SVG coordinates: mean reward (left axis) and best-arm
+    share (right axis, 0–100 %) by progress."""
+    points = [p for p in curve or [] if p.get("mean_reward") is not None]
+    if len(points) < 2:
+        return None
+    rewards = [p["mean_reward"] for p in points]
+    low, high = math.floor(min(rewards)), math.ceil(max(rewards))
+    if high - low < 2:
+        low, high = low - 1, high + 1
+    left, right = CHART_LEFT, CHART_WIDTH - CHART_RIGHT
+    top, bottom = CHART_TOP, CHART_HEIGHT - CHART_BOTTOM
+
+    def x(progress):
+        return round(_scale(progress, 0, 100, left, right), 1)
+
+    def y_reward(value):
+        return round(_scale(value, low, high, bottom, top), 1)
+
+    def y_share(value):
+        return round(_scale(value, 0, 1, bottom, top), 1)
+
+    reward_line = " ".join(f"{x(p['progress'])},{y_reward(p['mean_reward'])}" for p in points)
+    share_line = " ".join(
+        f"{x(p['progress'])},{y_share(p['best_arm_share'])}"
+        for p in points
+        if p.get("best_arm_share") is not None
+    )
+    steps = 4
+    ticks = []
+    for i in range(steps + 1):
+        fraction = i / steps
+        ticks.append(
+            {
+                "y": round(_scale(fraction, 0, 1, bottom, top), 1),
+                "reward": f"{low + (high - low) * fraction:.1f}",
+                "share": f"{fraction * 100:.0f} %",
+            }
+        )
+    x_ticks = [{"x": x(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "reward_line": reward_line,
+        "share_line": share_line,
+        "ticks": ticks,
+        "x_ticks": x_ticks,
+        "label_y": CHART_HEIGHT - 4,
+        "right_label_x": right + 8,
+        "middle_x": (left + right) / 2,
+    }
+
+
+# --- the recommend and adopt forms ----------------------------------------------------
+
+
+class RecommendForm(forms.Form):
+    situation = forms.ChoiceField(
+        choices=[("", "— by down and distance —"), *Bucket.choices],
+        required=False,
+    )
+    down = forms.IntegerField(required=False)
+    distance = forms.FloatField(required=False, label="Yards to go")
+    yardline = forms.FloatField(
+        required=False, label="Yards to the goal", help_text="Default 35 when left empty."
+    )
+    scenario = forms.ModelChoiceField(
+        queryset=Scenario.objects.none(),
+        required=False,
+        empty_label="The trained mix (any defense)",
+        label="Defense",
+    )
+
+    FIELDS = ("situation", "down", "distance", "yardline", "scenario")
+
+    def __init__(self, policy, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        self.fields["situation"].label = "Situation bucket"
+        self.fields["scenario"].queryset = Scenario.objects.filter(
+            team_id=policy.team_id, pk__in=[m["scenario"] for m in policy.mix]
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("situation"):
+            data["bucket"] = data["situation"]
+            return data
+        down, distance = data.get("down"), data.get("distance")
+        yardline = data.get("yardline")
+        if down is None and distance is None and yardline is None:
+            raise ValidationError("Pick a situation bucket, or give down and yards to go.")
+        if down is None:
+            self.add_error("down", "Give the down (1–4), or pick a situation bucket.")
+        if distance is None:
+            self.add_error("distance", "Give the yards to go, or pick a situation bucket.")
+        if self.errors:
+            return data
+        yardline = 35.0 if yardline is None else yardline
+        rules = self.policy.ruleset or default_ruleset(self.policy.team_id)
+        if rules is not None:
+            for key, messages_ in situation_errors(down, distance, yardline, rules).items():
+                field = key.split(".")[-1]
+                for message in messages_:
+                    self.add_error(field, message)
+            downs = rules.downs_to_convert
+        else:
+            downs = 4
+            if not 1 <= down <= 4:
+                self.add_error("down", f"{down} — must be 1 to 4.")
+            if not 0 < distance <= yardline:
+                self.add_error("distance", "Yards to go must be above 0 and at most the yard line.")
+        if not self.errors:
+            data["bucket"] = str(situation_bucket(down, distance, yardline, downs))
+        return data
+
+
+class AdoptForm(forms.Form):
+    bucket = forms.ChoiceField(choices=Bucket.choices)
+    play = forms.ModelChoiceField(queryset=Play.objects.none())
+    playbook = forms.ModelChoiceField(queryset=Playbook.objects.none())
+    call_number = forms.CharField(max_length=12, required=False)
+
+    def __init__(self, policy, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["play"].queryset = Play.objects.filter(
+            team_id=policy.team_id, pk__in=policy.plays.values("pk")
+        )
+        self.fields["playbook"].queryset = Playbook.objects.filter(team_id=policy.team_id)
+
+
+# --- the admin ------------------------------------------------------------------------
+
+
+@admin.register(Policy)
+class PolicyAdmin(TeamScopedAdmin):
+    change_form_template = "admin/simulation/policy/change_form.html"
+    recommend_template = "admin/simulation/policy/recommend.html"
+    list_display = (
+        "policy_label",
+        "status_badge",
+        "progress_bar",
+        "algorithm_short",
+        "episodes_budget",
+        "bucket_list",
+        "created",
+        "finished",
+        "team",
+    )
+    list_display_links = ("policy_label",)
+    list_filter = ("status", "algorithm", "team")
+    list_select_related = ("team",)
+    list_per_page = 50
+    search_fields = ("name",)
+    empty_value_display = NONE
+    actions = ["cancel_policies"]
+    readonly_fields = (
+        "team",
+        "name",
+        "status_badge",
+        "progress_bar",
+        "episodes_done_label",
+        "error",
+        "recommend_link",
+        "playbook_link",
+        "plays_links",
+        "mix_table",
+        "buckets_label",
+        "algorithm_label",
+        "episodes_label",
+        "seed",
+        "ruleset_label",
+        "lineup_label",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        status = ["team", "name", "status_badge", "progress_bar", "episodes_done_label"]
+        if obj is not None and obj.error:
+            status.append("error")
+        status.append("recommend_link")
+        return (
+            (None, {"fields": status}),
+            (
+                "What was trained",
+                {
+                    "fields": (
+                        "playbook_link",
+                        "plays_links",
+                        "mix_table",
+                        "buckets_label",
+                        "algorithm_label",
+                        "episodes_label",
+                        "seed",
+                        "ruleset_label",
+                        "lineup_label",
+                    )
+                },
+            ),
+            (
+                "Who and when",
+                {"fields": ("created_by", "created_at", "started_at", "finished_at")},
+            ),
+        )
+
+    def get_list_display(self, request):
+        """The team column only for those who see several teams."""
+        columns = super().get_list_display(request)
+        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
+            return columns
+        return [c for c in columns if c != "team"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name and match.url_name.endswith("_changelist"):
+            queryset = queryset.defer("stats", "curve")  # the big JSON is not listed
+        return queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        policy = super().get_object(request, object_id, from_field)
+        if policy is not None:
+            prefetch_related_objects([policy], "plays", "scenarios")
+        return policy
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/recommend/",
+                self.admin_site.admin_view(self.recommend_view),
+                name="{}_{}_recommend".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- permissions: policies are made by services, never edited here ---------------------
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_cancel_permission(self, request):
+        return self._can(request, None, self.write_roles)
+
+    # --- columns and read-only fields -----------------------------------------------------
+
+    @admin.display(description="policy", ordering="id")
+    def policy_label(self, policy):
+        return f"#{policy.pk} {policy.name}".strip()
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, policy):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
+            'font-weight:bold;white-space:nowrap">{}</span>',
+            STATUS_COLOURS.get(policy.status, "#6b7280"),
+            policy.get_status_display(),
+        )
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_bar(self, policy):
+        return format_html(
+            '<span style="white-space:nowrap"><progress value="{}" max="100" '
+            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
+            policy.progress,
+            policy.progress,
+        )
+
+    @admin.display(description="algorithm", ordering="algorithm")
+    def algorithm_short(self, policy):
+        return format_html(
+            '<span style="white-space:nowrap" title="{}">{}</span>',
+            policy.get_algorithm_display(),
+            ALGORITHM_SHORT.get(policy.algorithm, policy.algorithm),
+        )
+
+    @admin.display(description="episodes", ordering="episodes")
+    def episodes_budget(self, policy):
+        return count(policy.episodes)
+
+    @admin.display(description="buckets")
+    def bucket_list(self, policy):
+        names = [str(SHORT_BUCKETS.get(b, b)) for b in policy.buckets or []]
+        if not names:
+            return NONE
+        if len(names) == len(Bucket.values):
+            shown = "All seven"
+        elif len(names) == 1:
+            shown = names[0]
+        else:
+            shown = f"{len(names)} buckets"
+        return format_html(
+            '<span style="white-space:nowrap" title="{}">{}</span>', ", ".join(names), shown
+        )
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, policy):
+        return when(policy.created_at)
+
+    @admin.display(description="finished", ordering="finished_at")
+    def finished(self, policy):
+        return when(policy.finished_at)
+
+    @admin.display(description="episodes done")
+    def episodes_done_label(self, policy):
+        return f"{policy.episodes_done:,} of {policy.episodes:,}"
+
+    @admin.display(description="recommendations")
+    def recommend_link(self, policy):
+        url = reverse("admin:simulation_policy_recommend", args=[policy.pk])
+        return format_html(
+            '<a href="{}">Recommend a play for a situation →</a>',
+            url,
+        )
+
+    @admin.display(description="playbook")
+    def playbook_link(self, policy):
+        if policy.playbook_id and policy.playbook:
+            return linked("playbook", policy.playbook)
+        return "None (a list of plays)"
+
+    @admin.display(description="plays")
+    def plays_links(self, policy):
+        plays = sorted(policy.plays.all(), key=lambda p: p.name)
+        return format_html_join(", ", "{}", ((linked("play", p),) for p in plays)) or NONE
+
+    @admin.display(description="defense mix")
+    def mix_table(self, policy):
+        scenarios = {s.pk: s for s in policy.scenarios.all()}
+        total = sum(m["weight"] for m in policy.mix) or 1.0
+        rows = []
+        for item in policy.mix:
+            scenario = scenarios.get(item["scenario"])
+            name = (
+                linked("scenario", scenario)
+                if scenario
+                else format_html("scenario #{} (deleted)", item["scenario"])
+            )
+            rows.append((name, f"{item['weight']:g}", pct(item["weight"] / total)))
+        if not rows:
+            return NONE
+        return format_html(
+            '<table class="pol-mix"><thead><tr><th>Scenario</th><th class="num">Weight</th>'
+            '<th class="num">Share</th></tr></thead><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+                rows,
+            ),
+        )
+
+    @admin.display(description="buckets")
+    def buckets_label(self, policy):
+        items = ((BUCKET_LABELS.get(b, b), bucket_situation(b)) for b in policy.buckets or [])
+        return (
+            format_html_join(
+                "", "<div>{} <span class='pol-muted'>(trained at {})</span></div>", items
+            )
+            or NONE
+        )
+
+    @admin.display(description="algorithm")
+    def algorithm_label(self, policy):
+        params = policy.params or {}
+        shown = ", ".join(f"{k} = {v:g}" for k, v in sorted(params.items()))
+        if not shown:
+            shown = "default parameters" if policy.algorithm != "thompson" else "no parameters"
+        return f"{policy.get_algorithm_display()} ({shown})"
+
+    @admin.display(description="episode budget")
+    def episodes_label(self, policy):
+        buckets = len(policy.buckets or []) or 1
+        return f"{policy.episodes:,} over all buckets (about {policy.episodes // buckets:,} each)"
+
+    @admin.display(description="ruleset")
+    def ruleset_label(self, policy):
+        if policy.ruleset_id:
+            return linked("ruleset", policy.ruleset)
+        return "Each scenario's own, else the team's default"
+
+    @admin.display(description="lineup")
+    def lineup_label(self, policy):
+        if policy.lineup_id:
+            return linked("lineup", policy.lineup)
+        return "The team's default lineup"
+
+    # --- the change page ------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            plays = {p.pk: p for p in obj.plays.all()}
+            context.update(
+                {
+                    "live": not obj.is_finished,
+                    "refresh_seconds": REFRESH_SECONDS,
+                    "bucket_tables": bucket_tables(obj, plays),
+                    "table_columns": [
+                        "Pulls",
+                        "Mean reward",
+                        "95 % interval",
+                        "Mean yards",
+                        "Success",
+                    ],
+                    "chart": curve_chart(obj.curve),
+                    "curve": obj.curve or [],
+                    "recommend_url": reverse("admin:simulation_policy_recommend", args=[obj.pk]),
+                }
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- the recommend page ---------------------------------------------------------------
+
+    def recommend_view(self, request, object_id):
+        policy = self.get_object(request, object_id)
+        if policy is None or not self.has_view_permission(request, policy):
+            raise Http404("No such policy.")
+        can_adopt = self._can(request, policy, EDITOR_ROLES)
+        here = reverse("admin:simulation_policy_recommend", args=[policy.pk])
+        if request.method == "POST":
+            if not can_adopt:
+                raise PermissionDenied
+            return self._adopt(request, policy, here)
+
+        query = {k: request.GET[k] for k in RecommendForm.FIELDS if request.GET.get(k)}
+        form = RecommendForm(policy, query or None)
+        answer = None
+        if form.is_bound and form.is_valid():
+            scenario = form.cleaned_data.get("scenario")
+            try:
+                answer = policies.policy_recommend(policy, form.cleaned_data["bucket"], scenario)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    target = field if field in form.fields else None
+                    for message in messages_:
+                        form.add_error(target, message)
+        playbooks = list(Playbook.objects.filter(team_id=policy.team_id).order_by("name"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": policy,
+            "title": f"Recommend a play — policy #{policy.pk}",
+            "subtitle": policy.name or str(policy),
+            "form": form,
+            "answer": answer,
+            "rows": self._rows(answer),
+            "bucket_label": BUCKET_LABELS.get(answer["bucket"]) if answer else None,
+            "bucket_situation": bucket_situation(answer["bucket"]) if answer else None,
+            "confidence": pct(answer["confidence"]) if answer else None,
+            "can_adopt": can_adopt and bool(playbooks),
+            "playbooks": playbooks,
+            "default_playbook": policy.playbook_id,
+            "query": urlencode(query),
+            "here": here,
+            "change_url": reverse("admin:simulation_policy_change", args=[policy.pk]),
+            "live": not policy.is_finished,
+        }
+        return TemplateResponse(request, self.recommend_template, context)
+
+    @staticmethod
+    def _rows(answer):
+        rows = []
+        for rec in (answer or {}).get("recommendations", []):
+            interval = rec["interval"]
+            rows.append(
+                {
+                    **rec,
+                    "reward_shown": number(rec["expected_reward"]),
+                    "interval_shown": f"{interval[0]:.1f} to {interval[1]:.1f}"
+                    if interval
+                    else NONE,
+                    "yards_shown": yards(rec["mean_yards"]),
+                    "success_shown": pct(rec["success_rate"]),
+                    "pulls_shown": count(rec["pulls"]),
+                }
+            )
+        return rows
+
+    def _adopt(self, request, policy, here):
+        back_query = request.POST.get("query", "")
+        back = here + (f"?{urlencode(dict(_pairs(back_query)))}" if back_query else "")
+        form = AdoptForm(policy, request.POST)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{field}: {message}" if field != "__all__" else message
+                for field, messages_ in form.errors.items()
+                for message in messages_
+            )
+            self.message_user(request, f"Not adopted: {problems}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        data = form.cleaned_data
+        try:
+            adoption = policies.policy_adopt(
+                policy=policy,
+                bucket=data["bucket"],
+                play=data["play"],
+                playbook=data["playbook"],
+                call_number=data.get("call_number", ""),
+                user=request.user,
+            )
+        except (ValidationError, IntegrityError) as error:
+            self.message_user(request, f"Not adopted: {describe(error)}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        self.message_user(
+            request,
+            format_html(
+                "Adopted {} as call {} for {} in {}.",
+                data["play"].name,
+                adoption.call_number,
+                BUCKET_LABELS.get(data["bucket"], data["bucket"]),
+                linked("playbook", data["playbook"]),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(back)
+
+    # --- actions --------------------------------------------------------------------------
+
+    @admin.action(description="Cancel selected trainings", permissions=["cancel"])
+    def cancel_policies(self, request, queryset):
+        cancelled, finished = [], []
+        for policy in self._scope(request, queryset, roles=EDITOR_ROLES):
+            (cancelled if policies.policy_cancel(policy) else finished).append(policy)
+        if cancelled:
+            names = ", ".join(f"#{p.pk}" for p in cancelled)
+            self.message_user(request, f"Cancelled: {names}.", messages.SUCCESS)
+        if finished:
+            names = ", ".join(f"#{p.pk} ({p.get_status_display().lower()})" for p in finished)
+            self.message_user(
+                request, f"Already finished, nothing to cancel: {names}.", messages.WARNING
+            )
+        if not cancelled and not finished:
+            self.message_user(
+                request,
+                "Only a team's coaches and owners can cancel its trainings.",
+                messages.ERROR,
+            )
+
+
+def _pairs(query):
+    """The recommend form's own fields from a query string (nothing else is echoed)."""
+    return [(k, v) for k, v in parse_qsl(query) if k in RecommendForm.FIELDS]
