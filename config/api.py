@@ -72,6 +72,11 @@ def error_body(status_code, code, detail, errors=None):
     return {"status": status_code, "code": code, "detail": detail, "errors": errors or {}}
 
 
+def conflict(code, detail, **extra):
+    """A 409 in the API's error shape (a finished job, an object in use …)."""
+    return Response({**error_body(409, code, detail), **extra}, status=status.HTTP_409_CONFLICT)
+
+
 def exception_handler(exc, context):
     """Every API error is `{"status", "code", "detail", "errors"}`; see docs/api.md.
 

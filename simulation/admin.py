@@ -178,8 +178,30 @@ def _links_count(through):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+class JobColumns:
+    """Status badge and progress bar for anything with a JobStatus (runs, policies)."""
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, job):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
+            'font-weight:bold;white-space:nowrap">{}</span>',
+            STATUS_COLOURS.get(job.status, "#6b7280"),
+            job.get_status_display(),
+        )
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_bar(self, job):
+        return format_html(
+            '<span style="white-space:nowrap"><progress value="{}" max="100" '
+            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
+            job.progress,
+            job.progress,
+        )
+
+
 @admin.register(SimulationRun)
-class SimulationRunAdmin(TeamScopedAdmin):
+class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/simulationrun/change_form.html"
     list_display = (
         "run_id",
@@ -284,24 +306,6 @@ class SimulationRunAdmin(TeamScopedAdmin):
     @admin.display(description="run", ordering="id")
     def run_id(self, run):
         return f"#{run.pk}"
-
-    @admin.display(description="status", ordering="status")
-    def status_badge(self, run):
-        return format_html(
-            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
-            'font-weight:bold;white-space:nowrap">{}</span>',
-            STATUS_COLOURS.get(run.status, "#6b7280"),
-            run.get_status_display(),
-        )
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_bar(self, run):
-        return format_html(
-            '<span style="white-space:nowrap"><progress value="{}" max="100" '
-            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
-            run.progress,
-            run.progress,
-        )
 
     @admin.display(description="pairs", ordering="pairs_total")
     def pair_count(self, run):

@@ -28,7 +28,7 @@ from simulation.admin import (
     NONE,
     REFRESH_SECONDS,
     SHORT_BUCKETS,
-    STATUS_COLOURS,
+    JobColumns,
     count,
     down_label,
     linked,
@@ -245,7 +245,7 @@ class AdoptForm(forms.Form):
 
 
 @admin.register(Policy)
-class PolicyAdmin(TeamScopedAdmin):
+class PolicyAdmin(JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/policy/change_form.html"
     recommend_template = "admin/simulation/policy/recommend.html"
     list_display = (
@@ -365,24 +365,6 @@ class PolicyAdmin(TeamScopedAdmin):
     @admin.display(description="policy", ordering="id")
     def policy_label(self, policy):
         return f"#{policy.pk} {policy.name}".strip()
-
-    @admin.display(description="status", ordering="status")
-    def status_badge(self, policy):
-        return format_html(
-            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
-            'font-weight:bold;white-space:nowrap">{}</span>',
-            STATUS_COLOURS.get(policy.status, "#6b7280"),
-            policy.get_status_display(),
-        )
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_bar(self, policy):
-        return format_html(
-            '<span style="white-space:nowrap"><progress value="{}" max="100" '
-            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
-            policy.progress,
-            policy.progress,
-        )
 
     @admin.display(description="algorithm", ordering="algorithm")
     def algorithm_short(self, policy):

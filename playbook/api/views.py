@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config.api import conflict
 from playbook import services
 from playbook.api import filters
 from playbook.api import serializers as s
@@ -57,23 +58,16 @@ class PlaybookViewSet(TeamScopedViewSet):
         with transaction.atomic():
             users = _delete(obj, force, removed)
         if users:
-            return Response(
-                {
-                    "status": 409,
-                    "code": "in_use",
-                    "detail": f"{obj._meta.verbose_name.capitalize()} '{obj}' is used by "
-                    f"{', '.join(_describe(users))}. Change those first"
-                    + (
-                        ", or delete with ?force=true to delete them too."
-                        if self.force_delete_allowed
-                        else "."
-                    ),
-                    "errors": {},
-                    "used_by": [
-                        {"kind": u._meta.model_name, "id": u.pk, "name": str(u)} for u in users
-                    ],
-                },
-                status=status.HTTP_409_CONFLICT,
+            hint = (
+                " or delete with ?force=true to delete them too"
+                if self.force_delete_allowed
+                else ""
+            )
+            return conflict(
+                "in_use",
+                f"{obj._meta.verbose_name.capitalize()} '{obj}' is used by "
+                f"{', '.join(_describe(users))}. Change those first{hint}.",
+                used_by=[{"kind": u._meta.model_name, "id": u.pk, "name": str(u)} for u in users],
             )
         if removed:
             return Response({"deleted": [*_describe([obj]), *removed]})

@@ -9,6 +9,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import conflict
 from playbook.constants import Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
 from simulation import policies
@@ -333,15 +334,7 @@ class PolicyViewSet(
         """Stop a queued or running training (statistics so far are kept); 409 if done."""
         policy = self.get_object()
         if not policies.policy_cancel(policy):
-            return Response(
-                {
-                    "status": 409,
-                    "code": "finished",
-                    "detail": f"The training already {policy.status}.",
-                    "errors": {},
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return conflict("finished", f"The training already {policy.status}.")
         return Response(PolicySerializer(policy).data)
 
     @extend_schema(parameters=RECOMMEND_PARAMS, responses=OpenApiTypes.OBJECT)

@@ -4,6 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import conflict
 from simulation import services
 from simulation.api.serializers import (
     SimulationRunSerializer,
@@ -63,15 +64,7 @@ class SimulationRunViewSet(
         """Stop a queued or running simulation; a finished one answers 409."""
         run = self.get_object()
         if not services.simulation_run_cancel(run):
-            return Response(
-                {
-                    "status": 409,
-                    "code": "finished",
-                    "detail": f"The simulation already {run.status}.",
-                    "errors": {},
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return conflict("finished", f"The simulation already {run.status}.")
         return Response(self.get_serializer(run).data)
 
     @extend_schema(responses=TraceSummarySerializer(many=True))
