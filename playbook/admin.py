@@ -266,7 +266,8 @@ class RulesFormSet(BaseInlineFormSet):
         return []
 
     def check(self, rows):
-        raise NotImplementedError
+        """Each formset runs its playbook.validation check on the rows (→ Report)."""
+        raise TypeError(f"{type(self).__name__} must define check(rows)")
 
     def live_forms(self):
         return [

@@ -179,7 +179,15 @@ def _links_count(through):
 
 
 class JobColumns:
-    """Status badge and progress bar for anything with a JobStatus (runs, policies)."""
+    """Status badge and progress bar for anything with a JobStatus (runs, policies), and
+    the team column only for those who see several teams."""
+
+    def get_list_display(self, request):
+        """The team column only for those who see several teams."""
+        columns = super().get_list_display(request)
+        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
+            return columns
+        return [c for c in columns if c != "team"]
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, job):
@@ -265,13 +273,6 @@ class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
                 {"fields": ("created_by", "created_at", "started_at", "finished_at")},
             ),
         )
-
-    def get_list_display(self, request):
-        """The team column only for those who see several teams."""
-        columns = super().get_list_display(request)
-        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
-            return columns
-        return [c for c in columns if c != "team"]
 
     def get_queryset(self, request):
         queryset = (

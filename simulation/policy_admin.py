@@ -40,7 +40,7 @@ from simulation.admin import (
 from simulation.models import Policy
 from simulation.situations import situation_bucket, situation_errors
 from teams.models import EDITOR_ROLES
-from teams.scoping import TeamScopedAdmin, user_team_ids
+from teams.scoping import TeamScopedAdmin
 
 BUCKET_LABELS = dict(Bucket.choices)
 ALGORITHM_SHORT = {"ucb1": "UCB1", "thompson": "Thompson", "epsilon_greedy": "ε-greedy"}
@@ -317,13 +317,6 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
                 {"fields": ("created_by", "created_at", "started_at", "finished_at")},
             ),
         )
-
-    def get_list_display(self, request):
-        """The team column only for those who see several teams."""
-        columns = super().get_list_display(request)
-        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
-            return columns
-        return [c for c in columns if c != "team"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
