@@ -1,0 +1,540 @@
+"""Play diagrams and scenario previews (DOMAIN.md §5), drawn once and rendered twice.
+
+`play_picture(play, scenario=None)` and `scenario_picture(scenario, play=None)` build a
+`Picture`: a view box in field coordinates and a list of drawing primitives (plain
+dicts: rect, path, polygon, circle, text). `to_svg()` and `to_png()` render the same
+primitives, so the SVG and the PNG never disagree, and `Picture.digest` (a hash of the
+primitives) is the content key the API's ETag is built from.
+
+Coordinates are the domain's (§1): x yards downfield from the LOS, y yards to the
+offense's right. On the picture x goes UP and +y goes RIGHT; sizes are in yards too
+(line widths, text heights), turned into pixels at `PX_PER_YD`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+from playbook.constants import MAN_AUTO, Duty, offense_roles
+from playbook.models import rules_for
+from playbook.validation import Rules
+
+PX_PER_YD = 16
+BEHIND_LOS_YD = 10.0  # the picture starts this far behind the line of scrimmage
+PAST_LOS_YD = 25.0  # ... and reaches at least this far past it (more for deep routes)
+SIDE_MARGIN_YD = 1.0  # grass drawn outside each sideline
+RUN_ON_YD = 3.0  # a non-settle route is drawn this much past its last breakpoint
+PLAYER_RADIUS_YD = 1.0
+DASH_YD = (0.6, 0.4)  # dashed lines: drawn, gap
+
+GRASS = "#3f8f3f"
+CHALK = "#ffffff"
+LOS_COLOUR = "#1f5fd6"
+OFFENSE_FILL = "#ffffff"
+OFFENSE_STROKE = "#111111"
+DEFENSE_FILL = "#f2d024"
+DEFENSE_STROKE = "#111111"
+ZONE_COLOUR = "#f2d024"
+MAN_COLOUR = "#111111"
+RUSH_COLOUR = "#c0392b"
+ROUTE_COLOURS = {
+    "WR1": "#d62728",
+    "WR2": "#1f3fbf",
+    "WR3": "#ff8c00",
+    "WR4": "#8c2bd6",
+    "WR5": "#00a3a3",
+    "CENTER": "#6a1b9a",
+    "QB": "#111111",
+}
+
+
+def route_colour(role):
+    return ROUTE_COLOURS.get(role, "#333333")
+
+
+@dataclass
+class Picture:
+    """What to draw: the view (field yards) and the primitives, in drawing order."""
+
+    x_min: float
+    x_max: float
+    y_min: float
+    y_max: float
+    items: list = field(default_factory=list)
+    title: str = ""
+
+    # --- building ------------------------------------------------------------------------
+
+    def add(self, kind, cls, **data):
+        self.items.append({"kind": kind, "cls": cls, **_rounded(data)})
+
+    def path(self, cls, points, colour, width, dashed=False):
+        self.add("path", cls, points=points, stroke=colour, width=width, dashed=dashed)
+
+    def polygon(self, cls, points, fill, stroke=None, width=0.0):
+        self.add("polygon", cls, points=points, fill=fill, stroke=stroke or fill, width=width)
+
+    def circle(self, cls, center, r, fill, stroke, width, opacity=1.0):
+        self.add(
+            "circle",
+            cls,
+            center=center,
+            r=r,
+            fill=fill,
+            stroke=stroke,
+            width=width,
+            opacity=opacity,
+        )
+
+    def text(self, cls, at, text, size, colour, bold=False):
+        self.add("text", cls, at=at, text=str(text), size=size, fill=colour, bold=bold)
+
+    # --- geometry ------------------------------------------------------------------------
+
+    @property
+    def width_px(self):
+        return round((self.y_max - self.y_min) * PX_PER_YD)
+
+    @property
+    def height_px(self):
+        return round((self.x_max - self.x_min) * PX_PER_YD)
+
+    def px(self, point):
+        """Field (x, y) → image (left, top) in pixels: x up, +y right."""
+        x, y = point
+        return ((y - self.y_min) * PX_PER_YD, (self.x_max - x) * PX_PER_YD)
+
+    @property
+    def digest(self):
+        payload = json.dumps(
+            [self.x_min, self.x_max, self.y_min, self.y_max, self.title, self.items],
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 3) + 0.0
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+# --- what to draw ---------------------------------------------------------------------
+
+
+def _ceil5(value):
+    return 5.0 * math.ceil(value / 5.0)
+
+
+def _floor5(value):
+    return 5.0 * math.floor(value / 5.0)
+
+
+def _new_picture(rules: Rules, xs, title):
+    x_min = min(-BEHIND_LOS_YD, _floor5(min(xs, default=0.0) - 2.0))
+    x_max = max(PAST_LOS_YD, _ceil5(max(xs, default=0.0) + 2.0))
+    x_max = min(x_max, max(PAST_LOS_YD, rules.max_x))
+    half = rules.half_width + SIDE_MARGIN_YD
+    pic = Picture(x_min=x_min, x_max=x_max, y_min=-half, y_max=half, title=title)
+    _draw_field(pic, rules)
+    return pic
+
+
+def _draw_field(pic, rules):
+    hw = rules.half_width
+    pic.add("rect", "field", corners=[(pic.x_min, pic.y_min), (pic.x_max, pic.y_max)], fill=GRASS)
+    x = _ceil5(pic.x_min)
+    while x <= pic.x_max:
+        if x != 0:
+            pic.path("yardline", [(x, -hw), (x, hw)], CHALK, 0.08)
+            pic.text("yardnumber", (x + 0.6, -hw + 1.4), f"{x:+g}", 0.8, CHALK)
+        x += 5.0
+    pic.path("los", [(0.0, -hw), (0.0, hw)], LOS_COLOUR, 0.25)
+    for side in (-hw, hw):
+        pic.path("sideline", [(pic.x_min, side), (pic.x_max, side)], CHALK, 0.25)
+
+
+@dataclass
+class _Offense:
+    alignment: dict  # role -> (x, y) in the formation
+    start: dict  # role -> (x, y) at the snap (after motion)
+    routes: dict  # role -> (points after the start, settle)
+    progression: list
+    motion: dict | None
+
+
+def _offense_of(play):
+    alignment = {s.role: (s.x, s.y) for s in play.formation.slots.all()}
+    start = dict(alignment)
+    motion = play.motion
+    if motion and motion["role"] in alignment and motion["x"] is not None:
+        start[motion["role"]] = (motion["x"], motion["y"])
+    else:
+        motion = None
+    routes = {}
+    for a in play.assignments.all():
+        if a.route is None or a.role not in start:
+            continue
+        points = [(b.x, b.y) for b in a.route.breakpoints.all()]
+        if points:
+            routes[a.role] = (points, a.route.settle)
+    return _Offense(alignment, start, routes, list(play.progression or []), motion)
+
+
+def _default_offense(rules):
+    """A plain spread (no routes) for a scenario previewed without a play."""
+    roles = offense_roles(rules.players_per_side)
+    alignment = {"QB": (-5.0, 0.0), "CENTER": (0.0, 0.0)}
+    wide = max(rules.half_width - 3.0, 4.0)
+    spots = [-wide, wide, wide / 2, -wide / 2, wide * 0.75, -wide * 0.75]
+    for role, y in zip(roles[2:], spots, strict=False):
+        alignment[role] = (0.0, y)
+    return _Offense(alignment, dict(alignment), {}, [], None)
+
+
+def _route_points(offense, role):
+    """The drawn path: the start, each breakpoint, and a run-on past the last one."""
+    sx, sy = offense.start[role]
+    offsets, settle = offense.routes[role]
+    points = [(sx, sy)] + [(sx + dx, sy + dy) for dx, dy in offsets]
+    if not settle:
+        (ax, ay), (bx, by) = points[-2], points[-1]
+        length = math.hypot(bx - ax, by - ay)
+        if length > 1e-6:
+            points.append(
+                (bx + (bx - ax) / length * RUN_ON_YD, by + (by - ay) / length * RUN_ON_YD)
+            )
+    return points, settle
+
+
+def _draw_offense(pic, offense):
+    order = {role: n for n, role in enumerate(offense.progression, start=1)}
+    # Motion first, then routes, then players on top.
+    if offense.motion:
+        role = offense.motion["role"]
+        pic.path(
+            "motion",
+            [offense.alignment[role], offense.start[role]],
+            route_colour(role),
+            0.15,
+            dashed=True,
+        )
+        pic.circle(
+            "motion-end", offense.start[role], 0.35, route_colour(role), route_colour(role), 0.05
+        )
+    for role in offense.routes:
+        points, settle = _route_points(offense, role)
+        colour = route_colour(role)
+        pic.path("route", points, colour, 0.18)
+        (ax, ay), (bx, by) = points[-2], points[-1]
+        if settle:
+            pic.path("settle", _bar(ax, ay, bx, by), colour, 0.25)
+        else:
+            pic.polygon("arrowhead", _arrowhead(ax, ay, bx, by), colour)
+    for role, spot in offense.alignment.items():
+        pic.circle("player", spot, PLAYER_RADIUS_YD, OFFENSE_FILL, OFFENSE_STROKE, 0.12)
+        label = "C" if role == "CENTER" else role
+        pic.text("label", spot, label, 0.75, OFFENSE_STROKE, bold=True)
+        if role in order:
+            at = (spot[0] - PLAYER_RADIUS_YD - 0.9, spot[1])
+            if offense.motion and offense.motion["role"] == role:
+                at = (offense.start[role][0] - PLAYER_RADIUS_YD - 0.9, offense.start[role][1])
+            pic.circle("progression-badge", at, 0.6, route_colour(role), CHALK, 0.08)
+            pic.text("progression", at, order[role], 0.8, CHALK, bold=True)
+
+
+def _unit(ax, ay, bx, by):
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    return (bx - ax) / length, (by - ay) / length
+
+
+def _arrowhead(ax, ay, bx, by, length=1.0, half_width=0.5):
+    ux, uy = _unit(ax, ay, bx, by)
+    base_x, base_y = bx - ux * length, by - uy * length
+    return [
+        (bx, by),
+        (base_x - uy * half_width, base_y + ux * half_width),
+        (base_x + uy * half_width, base_y - ux * half_width),
+    ]
+
+
+def _bar(ax, ay, bx, by, half=0.7):
+    ux, uy = _unit(ax, ay, bx, by)
+    return [(bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
+
+
+def _defense_assignments(scenario, offense):
+    """Each defender's drawn spot and duty; MAN `auto` matched as the engine does it."""
+    from simulation.engine.inputs import DefenderInput
+    from simulation.engine.prepare import resolve_assignments
+
+    start = dict(offense.start)
+
+    def man_target(d):
+        if d.duty != Duty.MAN:
+            return None
+        # a named target the formation lacks is matched like `auto`
+        return d.man_target if d.man_target in start else MAN_AUTO
+
+    inputs = tuple(
+        DefenderInput(
+            name=d.slot,
+            x=d.x,
+            y=d.y,
+            duty=d.duty,
+            man_target=man_target(d),
+            zone_x=d.zone_x,
+            zone_y=d.zone_y,
+            zone_radius=d.zone_radius,
+        )
+        for d in scenario.defenders.all()
+    )
+    if offense.routes:
+        eligible = [r for r in start if r in offense.routes]
+    else:
+        eligible = [r for r in start if r != "QB"]
+    return resolve_assignments(inputs, start, eligible)
+
+
+def _draw_defense(pic, scenario, offense):
+    assignments = _defense_assignments(scenario, offense)
+    for a in assignments:  # zones underneath everything defensive
+        if a.duty == Duty.ZONE:
+            pic.circle(
+                "zone",
+                (a.zone_x, a.zone_y),
+                a.zone_radius,
+                ZONE_COLOUR,
+                ZONE_COLOUR,
+                0.1,
+                opacity=0.25,
+            )
+    qb = offense.start.get("QB", (-5.0, 0.0))
+    for a in assignments:
+        if a.duty == Duty.MAN and a.target in offense.start:
+            pic.path("man", [(a.x, a.y), offense.start[a.target]], MAN_COLOUR, 0.08)
+        elif a.duty == Duty.RUSH:
+            gap = PLAYER_RADIUS_YD + 0.3
+            ux, uy = _unit(a.x, a.y, *qb)
+            end = (qb[0] - ux * gap, qb[1] - uy * gap)
+            pic.path("rush", [(a.x, a.y), end], RUSH_COLOUR, 0.15)
+            pic.polygon("rush-arrowhead", _arrowhead(a.x, a.y, *end), RUSH_COLOUR)
+    for a in assignments:
+        r = PLAYER_RADIUS_YD
+        triangle = [(a.x - 0.8 * r, a.y), (a.x + 0.6 * r, a.y - r), (a.x + 0.6 * r, a.y + r)]
+        pic.polygon("defender", triangle, DEFENSE_FILL, DEFENSE_STROKE, 0.1)
+        pic.text("defender-label", (a.x + 1.4, a.y), a.name, 0.7, CHALK, bold=True)
+
+
+def _scenario_rules(scenario, play):
+    if scenario is not None and scenario.ruleset_id:
+        return Rules.of(scenario.ruleset)
+    return rules_for(play if play is not None else scenario)
+
+
+def play_picture(play, scenario=None):
+    """The play's diagram, optionally against a scenario's defenders."""
+    rules = _scenario_rules(scenario, play)
+    offense = _offense_of(play)
+    return _picture(rules, offense, scenario, play.name)
+
+
+def scenario_picture(scenario, play=None):
+    """A scenario's defenders against a play's offense (or a plain spread)."""
+    rules = _scenario_rules(scenario, play)
+    offense = _offense_of(play) if play is not None else _default_offense(rules)
+    return _picture(rules, offense, scenario, scenario.name)
+
+
+def _picture(rules, offense, scenario, title):
+    xs = [x for x, _ in offense.start.values()]
+    for role in offense.routes:
+        xs.extend(x for x, _ in _route_points(offense, role)[0])
+    if scenario is not None:
+        for d in scenario.defenders.all():
+            xs.append(d.x)
+            if d.zone_x is not None:
+                xs.append(d.zone_x + (d.zone_radius or 0.0))
+    pic = _new_picture(rules, xs, title)
+    if scenario is not None:
+        _draw_defense(pic, scenario, offense)
+    _draw_offense(pic, offense)
+    return pic
+
+
+# --- SVG ------------------------------------------------------------------------------
+
+
+def _fmt(value):
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _pts(pic, points):
+    return " ".join(f"{_fmt(px)},{_fmt(py)}" for px, py in map(pic.px, points))
+
+
+def to_svg(pic: Picture) -> str:
+    s = PX_PER_YD
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width_px}" '
+        f'height="{pic.height_px}" viewBox="0 0 {pic.width_px} {pic.height_px}" '
+        'font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<title>{escape(pic.title)}</title>",
+    ]
+    for item in pic.items:
+        kind, cls = item["kind"], escape(item["cls"])
+        if kind == "rect":
+            (left, t), (r, b) = (pic.px(p) for p in item["corners"])
+            x0, y0 = min(left, r), min(t, b)
+            out.append(
+                f'<rect class="{cls}" x="{_fmt(x0)}" y="{_fmt(y0)}" '
+                f'width="{_fmt(abs(r - left))}" height="{_fmt(abs(b - t))}" '
+                f'fill="{item["fill"]}"/>'
+            )
+        elif kind == "path":
+            dash = ""
+            if item["dashed"]:
+                dash = f' stroke-dasharray="{_fmt(DASH_YD[0] * s)} {_fmt(DASH_YD[1] * s)}"'
+            out.append(
+                f'<polyline class="{cls}" points="{_pts(pic, item["points"])}" fill="none" '
+                f'stroke="{item["stroke"]}" stroke-width="{_fmt(item["width"] * s)}" '
+                f'stroke-linecap="round" stroke-linejoin="round"{dash}/>'
+            )
+        elif kind == "polygon":
+            out.append(
+                f'<polygon class="{cls}" points="{_pts(pic, item["points"])}" '
+                f'fill="{item["fill"]}" stroke="{item["stroke"]}" '
+                f'stroke-width="{_fmt(item["width"] * s)}"/>'
+            )
+        elif kind == "circle":
+            cx, cy = pic.px(item["center"])
+            opacity = ""
+            if item["opacity"] < 1:
+                opacity = f' fill-opacity="{item["opacity"]}"'
+            out.append(
+                f'<circle class="{cls}" cx="{_fmt(cx)}" cy="{_fmt(cy)}" '
+                f'r="{_fmt(item["r"] * s)}" fill="{item["fill"]}"{opacity} '
+                f'stroke="{item["stroke"]}" stroke-width="{_fmt(item["width"] * s)}"/>'
+            )
+        elif kind == "text":
+            x, y = pic.px(item["at"])
+            weight = ' font-weight="bold"' if item["bold"] else ""
+            out.append(
+                f'<text class="{cls}" x="{_fmt(x)}" y="{_fmt(y)}" '
+                f'font-size="{_fmt(item["size"] * s)}" fill="{item["fill"]}"{weight} '
+                f'text-anchor="middle" dominant-baseline="central">{escape(item["text"])}</text>'
+            )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# --- PNG ------------------------------------------------------------------------------
+
+
+def _rgb(colour):
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _font(size_px, bold):
+    from PIL import ImageFont
+
+    if bold:
+        try:
+            return ImageFont.truetype("DejaVuSans-Bold.ttf", size_px)
+        except OSError:
+            pass
+    return ImageFont.load_default(size=size_px)
+
+
+def _dashes(points, on, off):
+    """Split a polyline (pixels) into the drawn pieces of a dash pattern."""
+    pieces, drawing, left = [], True, on
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        length = math.hypot(bx - ax, by - ay)
+        pos = 0.0
+        while pos < length - 1e-9:
+            step = min(left, length - pos)
+            if drawing:
+                t0, t1 = pos / length, (pos + step) / length
+                pieces.append(
+                    [
+                        (ax + (bx - ax) * t0, ay + (by - ay) * t0),
+                        (ax + (bx - ax) * t1, ay + (by - ay) * t1),
+                    ]
+                )
+            pos += step
+            left -= step
+            if left <= 1e-9:
+                drawing = not drawing
+                left = on if drawing else off
+    return pieces
+
+
+def to_png(pic: Picture) -> bytes:
+    from PIL import Image, ImageDraw
+
+    s = PX_PER_YD
+    image = Image.new("RGBA", (pic.width_px, pic.height_px), (*_rgb(GRASS), 255))
+    draw = ImageDraw.Draw(image)
+    for item in pic.items:
+        kind = item["kind"]
+        if kind == "rect":
+            (left, t), (r, b) = (pic.px(p) for p in item["corners"])
+            draw.rectangle(
+                [min(left, r), min(t, b), max(left, r), max(t, b)], fill=_rgb(item["fill"])
+            )
+        elif kind == "path":
+            points = [pic.px(p) for p in item["points"]]
+            width = max(1, round(item["width"] * s))
+            pieces = _dashes(points, DASH_YD[0] * s, DASH_YD[1] * s) if item["dashed"] else [points]
+            for piece in pieces:
+                draw.line(piece, fill=_rgb(item["stroke"]), width=width, joint="curve")
+        elif kind == "polygon":
+            points = [pic.px(p) for p in item["points"]]
+            width = round(item["width"] * s)
+            draw.polygon(
+                points,
+                fill=_rgb(item["fill"]),
+                outline=_rgb(item["stroke"]),
+                width=max(width, 1) if width else 1,
+            )
+        elif kind == "circle":
+            cx, cy = pic.px(item["center"])
+            r = item["r"] * s
+            box = [cx - r, cy - r, cx + r, cy + r]
+            width = max(1, round(item["width"] * s))
+            if item["opacity"] < 1:
+                layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+                ImageDraw.Draw(layer).ellipse(
+                    box,
+                    fill=(*_rgb(item["fill"]), round(255 * item["opacity"])),
+                    outline=(*_rgb(item["stroke"]), 255),
+                    width=width,
+                )
+                image.alpha_composite(layer)
+                draw = ImageDraw.Draw(image)
+            else:
+                draw.ellipse(
+                    box, fill=_rgb(item["fill"]), outline=_rgb(item["stroke"]), width=width
+                )
+        elif kind == "text":
+            font = _font(max(6, round(item["size"] * s)), item["bold"])
+            draw.text(
+                pic.px(item["at"]), item["text"], fill=_rgb(item["fill"]), font=font, anchor="mm"
+            )
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
