@@ -207,6 +207,12 @@ class JobColumns:
             job.progress,
         )
 
+    @admin.display(description="lineup")
+    def lineup_label(self, job):
+        if job.lineup_id:
+            return linked("lineup", job.lineup)
+        return "The team's default lineup"
+
 
 @admin.register(SimulationRun)
 class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
@@ -366,12 +372,6 @@ class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
         default = default_ruleset(run.team_id)
         fallback = f"the team's default, {default}" if default else "the NFL FLAG defaults"
         return f"Each scenario's own, else {fallback}"
-
-    @admin.display(description="lineup")
-    def lineup_label(self, run):
-        if run.lineup_id:
-            return linked("lineup", run.lineup)
-        return "The team's default lineup"
 
     # --- the page -------------------------------------------------------------------------------
 

@@ -471,12 +471,6 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
             return linked("ruleset", policy.ruleset)
         return "Each scenario's own, else the team's default"
 
-    @admin.display(description="lineup")
-    def lineup_label(self, policy):
-        if policy.lineup_id:
-            return linked("lineup", policy.lineup)
-        return "The team's default lineup"
-
     # --- the change page ------------------------------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
