@@ -1,3 +1,4 @@
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from playbook.api import views
@@ -16,4 +17,23 @@ for prefix, viewset, basename in [
 ]:
     router.register(rf"teams/(?P<team_id>\d+)/{prefix}", viewset, basename=basename)
 
-urlpatterns = router.urls
+# Pictures are files, so their URLs end in an extension, not a slash.
+OBJECT = r"^teams/(?P<team_id>\d+)/{}/(?P<pk>[^/.]+)/"
+urlpatterns = [
+    re_path(
+        OBJECT.format("plays") + r"diagram\.(?P<ext>svg|png)$",
+        views.PlayViewSet.as_view({"get": "diagram"}),
+        name="play-diagram",
+    ),
+    re_path(
+        OBJECT.format("scenarios") + r"preview\.(?P<ext>svg|png)$",
+        views.ScenarioViewSet.as_view({"get": "preview_image"}),
+        name="scenario-preview-image",
+    ),
+    re_path(
+        OBJECT.format("playbooks") + r"call-sheet\.pdf$",
+        views.PlaybookBookViewSet.as_view({"get": "call_sheet_pdf"}),
+        name="playbook-call-sheet-pdf",
+    ),
+    *router.urls,
+]

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -8,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config import images as img
 from config.api import conflict
-from playbook import services
+from playbook import images, services
 from playbook.api import filters
 from playbook.api import serializers as s
 from playbook.models import (
@@ -24,13 +26,45 @@ from playbook.models import (
     Scenario,
 )
 from playbook.selectors import attach_assignments
-from teams.scoping import TeamScopedViewSet
+from teams.scoping import MAX_ID, TeamScopedViewSet
 
 FORCE = OpenApiParameter(
     "force",
     OpenApiTypes.BOOL,
     description="Also delete what uses this object (listed in the 409 answer without it).",
 )
+
+
+SCENARIO_PARAM = OpenApiParameter(
+    "scenario", OpenApiTypes.INT, description="Draw this scenario's defenders too."
+)
+PLAY_PARAM = OpenApiParameter("play", OpenApiTypes.INT, description="Against this play.")
+
+
+class PictureMixin(img.PictureEndpoints):
+    """Image endpoints (see config/images.py): errors stay JSON, images carry ETags."""
+
+    def picture_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return get_object_or_404(queryset, pk=_id_or_404(self.kwargs["pk"]))
+
+    def picture_param(self, name, model):
+        """An optional ?scenario= / ?play= id: this team's object or 404."""
+        value = self.request.query_params.get(name)
+        if value in (None, ""):
+            return None
+        queryset = model.objects.filter(team=self.team)
+        if model is Play:
+            queryset = images.with_drawing_data(queryset)
+        else:
+            queryset = queryset.prefetch_related("defenders")
+        return get_object_or_404(queryset, pk=_id_or_404(value))
+
+
+def _id_or_404(value):
+    if not str(value).isdigit() or int(value) > MAX_ID:
+        raise Http404("Not found.")
+    return int(value)
 
 
 def _describe(objects):
@@ -162,11 +196,32 @@ class RouteViewSet(PlaybookViewSet):
 @extend_schema_view(
     list=extend_schema(description="`q` is full-text search over name, tags, notes.")
 )
-class PlayViewSet(PlaybookViewSet):
+class PlayViewSet(PictureMixin, PlaybookViewSet):
     queryset = Play.objects.defer("search_text").select_related("formation")
     serializer_class = s.PlaySerializer
     filterset_class = filters.PlayFilter
     search_fields = ["name", "external_id", "notes", "search_text"]
+    picture_actions = {"diagram", "visualize"}
+
+    def _drawable(self):
+        return self.picture_object(images.with_drawing_data(self.get_queryset()))
+
+    @extend_schema(parameters=[SCENARIO_PARAM], responses=img.schema_responses("svg", "png"))
+    def diagram(self, request, ext, *args, **kwargs):
+        """The play diagram (`diagram.svg` or `diagram.png`): formation, routes with
+        arrows, QB progression numbers, motion dashed; with `?scenario=` the defenders."""
+        play = self._drawable()
+        scenario = self.picture_param("scenario", Scenario)
+        return img.serve(request, images.play_diagram(play, ext, scenario))
+
+    @extend_schema(parameters=[SCENARIO_PARAM], responses=img.schema_responses("gif"))
+    @action(detail=True, methods=["get"])
+    def visualize(self, request, *args, **kwargs):
+        """An animated GIF of the players running their routes from the snap, before
+        any simulation (100 ms a frame); with `?scenario=` the defenders too."""
+        play = self._drawable()
+        scenario = self.picture_param("scenario", Scenario)
+        return img.serve(request, images.play_animation(play, scenario))
 
     @extend_schema(request=None, responses={201: s.PlaySerializer})
     @action(detail=True, methods=["post"])
@@ -189,11 +244,26 @@ class PlayViewSet(PlaybookViewSet):
 
 
 @extend_schema(tags=["scenarios"])
-class ScenarioViewSet(PlaybookViewSet):
+class ScenarioViewSet(PictureMixin, PlaybookViewSet):
     queryset = Scenario.objects.prefetch_related("defenders")
     serializer_class = s.ScenarioSerializer
     filterset_class = filters.ScenarioFilter
     search_fields = ["name", "external_id", "notes"]
+    picture_actions = {"preview", "preview_image"}
+
+    @extend_schema(parameters=[PLAY_PARAM], responses=img.schema_responses("svg", "png"))
+    def preview_image(self, request, ext, *args, **kwargs):
+        """The scenario preview (`preview.svg` / `preview.png`): defenders, zones as
+        circles, man lines, rush paths, against `?play=` or a plain spread."""
+        scenario = self.picture_object()
+        play = self.picture_param("play", Play)
+        return img.serve(request, images.scenario_preview(scenario, ext, play))
+
+    @extend_schema(parameters=[PLAY_PARAM], responses=img.schema_responses("png"))
+    @action(detail=True, methods=["get"])
+    def preview(self, request, *args, **kwargs):
+        """The scenario preview as PNG (the FieldOS plan's path)."""
+        return self.preview_image(request, "png", *args, **kwargs)
 
 
 @extend_schema(tags=["lineups"])
@@ -210,8 +280,14 @@ class LineupViewSet(PlaybookViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=lineup.pk)).data)
 
 
+LAYOUT_PARAM = OpenApiParameter(
+    "layout", OpenApiTypes.STR, enum=images.CALL_SHEET_LAYOUTS, description="Default sheet."
+)
+
+
 @extend_schema(tags=["playbooks"])
-class PlaybookBookViewSet(PlaybookViewSet):
+class PlaybookBookViewSet(PictureMixin, PlaybookViewSet):
+    picture_actions = {"call_sheet_pdf"}
     queryset = Playbook.objects.prefetch_related("entries__play")
     serializer_class = s.PlaybookSerializer
 
@@ -268,3 +344,15 @@ class PlaybookBookViewSet(PlaybookViewSet):
         """Entries in call order grouped by situation; entries with none come last."""
         groups = services.playbook_call_sheet(self.get_object())
         return Response(s.CallSheetGroupSerializer(groups, many=True).data)
+
+    @extend_schema(parameters=[LAYOUT_PARAM], responses=img.schema_responses("pdf"))
+    def call_sheet_pdf(self, request, *args, **kwargs):
+        """The print-ready call sheet (call number, diagram, name, notes) as a PDF;
+        `?layout=wristband` for the wristband card."""
+        layout = request.query_params.get("layout", "sheet")
+        playbook = self.picture_object()
+        try:
+            image = images.call_sheet(playbook, layout)
+        except ValueError as exc:
+            raise ValidationError({"layout": [str(exc)]}) from exc
+        return img.serve(request, image)

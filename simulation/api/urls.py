@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from simulation.api.views import SimulationRunViewSet
@@ -13,6 +13,17 @@ urlpatterns = [
         "teams/<int:team_id>/simulate/",
         SimulationRunViewSet.as_view({"post": "create"}),
         name="simulate",
+    ),
+    # Pictures are files, so their URLs end in an extension, not a slash.
+    re_path(
+        r"^teams/(?P<team_id>\d+)/simulations/(?P<pk>[^/.]+)/traces/(?P<n>\d+)/replay\.gif$",
+        SimulationRunViewSet.as_view({"get": "replay"}),
+        name="simulation-replay",
+    ),
+    re_path(
+        r"^teams/(?P<team_id>\d+)/simulations/(?P<pk>[^/.]+)/heatmap\.(?P<ext>svg|png)$",
+        SimulationRunViewSet.as_view({"get": "heatmap"}),
+        name="simulation-heatmap",
     ),
     *router.urls,
 ]

@@ -1,11 +1,15 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config import images as img
 from config.api import conflict
-from simulation import services
+from simulation import images, services
 from simulation.api.serializers import (
     SimulationRunSerializer,
     TraceSerializer,
@@ -17,6 +21,7 @@ from teams.scoping import TeamScopedMixin
 
 @extend_schema(tags=["simulations"])
 class SimulationRunViewSet(
+    img.PictureEndpoints,
     TeamScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -32,6 +37,7 @@ class SimulationRunViewSet(
     serializer_class = SimulationRunSerializer
     filterset_fields = ["status", "bucket"]
     ordering_fields = ["created_at", "finished_at"]
+    picture_actions = {"replay", "heatmap"}
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -86,3 +92,33 @@ class SimulationRunViewSet(
     def first_trace(self, request, *args, **kwargs):
         """The first recorded episode (the FieldOS plan's path)."""
         return self.trace(request, 0, *args, **kwargs)
+
+    def _trace_or_404(self, n):
+        run = self.get_object()
+        if not str(n).isdigit() or int(n) > 2**31:
+            raise Http404("No such trace.")
+        return get_object_or_404(run.traces.select_related("run"), index=int(n))
+
+    @extend_schema(responses=img.schema_responses("gif"))
+    def replay(self, request, n, *args, **kwargs):
+        """The recorded episode as an animated GIF: one frame per 100 ms of play time,
+        the ball in flight, the outcome written on the last frame."""
+        return img.serve(request, images.replay(self._trace_or_404(n)))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("value", OpenApiTypes.STR, enum=images.HEATMAP_VALUES),
+        ],
+        responses=img.schema_responses("svg", "png"),
+    )
+    def heatmap(self, request, ext, *args, **kwargs):
+        """Plays (rows) × defenses (columns), coloured by `value` (default mean_reward),
+        the number in each cell. 409 while the run has no results yet."""
+        run = self.get_object()
+        if not run.metrics:
+            return conflict("no_results", f"The simulation is {run.status}; no results yet.")
+        try:
+            image = images.heatmap(run, ext, request.query_params.get("value", "mean_reward"))
+        except ValueError as exc:
+            raise ValidationError({"value": [str(exc)]}) from exc
+        return img.serve(request, image)

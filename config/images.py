@@ -1,0 +1,115 @@
+"""Serving rendered pictures (SVG, PNG, GIF, PDF) with content-hash ETags.
+
+An `Image` names its content by a key computed WITHOUT rendering (a hash of what the
+picture shows) and knows how to render itself. `serve()` answers 304 when the client
+already holds that content, serves the bytes from the cache when another request
+rendered them, and renders only the first time. Changing a play changes its key, so
+the next view re-renders; nothing needs invalidating.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.negotiation import BaseContentNegotiation
+
+# Bump when the drawing code changes what a picture looks like.
+RENDER_VERSION = "1"
+CACHE_SECONDS = 24 * 3600
+
+CONTENT_TYPES = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "gif": "image/gif",
+    "pdf": "application/pdf",
+}
+
+
+def content_key(*parts) -> str:
+    """A stable hash of JSON-able parts (plus the render version)."""
+    blob = json.dumps([RENDER_VERSION, *parts], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Image:
+    key: str
+    ext: str  # svg | png | gif | pdf
+    render: Callable[[], bytes | str]
+    filename: str = ""
+
+    @property
+    def content_type(self):
+        return CONTENT_TYPES[self.ext]
+
+    def data(self) -> bytes:
+        """The rendered bytes, from the cache when this content was rendered before."""
+        cache_key = f"image:{self.ext}:{self.key}"
+        data = cache.get(cache_key)
+        if data is None:
+            data = self.render()
+            if isinstance(data, str):
+                data = data.encode()
+            cache.set(cache_key, data, CACHE_SECONDS)
+        return data
+
+
+def serve(request, image: Image) -> HttpResponse:
+    etag = f'"{image.key}"'
+    matches = request.headers.get("If-None-Match", "")
+    if etag in {tag.strip().removeprefix("W/") for tag in matches.split(",")}:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(image.data(), content_type=image.content_type)
+        if image.filename:
+            response["Content-Disposition"] = f'inline; filename="{image.filename}"'
+    response["ETag"] = etag
+    # Team data: browsers may keep it, shared caches may not; revalidate every time.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def safe_filename(name: str, ext: str) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
+    return f"{(stem or 'picture')[:60]}.{ext}"
+
+
+class PictureEndpoints:
+    """Viewset mixin: the actions named in `picture_actions` answer errors in JSON
+    whatever the Accept header says (an <img> asks for image/*); their images are
+    plain HttpResponses from `serve()`."""
+
+    picture_actions = frozenset()
+
+    def get_content_negotiator(self):
+        # Called while the request is being set up, before `self.action` exists.
+        action = getattr(self, "action_map", {}).get(self.request.method.lower())
+        if action in self.picture_actions:
+            return FirstRenderer()
+        return super().get_content_negotiator()
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Always the view's first renderer (JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def schema_responses(*exts, description="The picture; 304 when If-None-Match holds its ETag."):
+    """drf-spectacular responses for an image endpoint."""
+    return {
+        (200, CONTENT_TYPES[ext]): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+        for ext in exts
+    } | {304: OpenApiResponse(description="Not modified (ETag matched).")}
