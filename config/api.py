@@ -72,9 +72,10 @@ def error_body(status_code, code, detail, errors=None):
     return {"status": status_code, "code": code, "detail": detail, "errors": errors or {}}
 
 
-def conflict(code, detail, **extra):
-    """A 409 in the API's error shape (a finished job, an object in use …)."""
-    return Response({**error_body(409, code, detail), **extra}, status=status.HTTP_409_CONFLICT)
+def conflict(code, detail, status_code=status.HTTP_409_CONFLICT, **extra):
+    """A 409 (or `status_code`) in the API's error shape (a finished job, an object in
+    use, an edit over someone else's …)."""
+    return Response({**error_body(status_code, code, detail), **extra}, status=status_code)
 
 
 def exception_handler(exc, context):

@@ -91,7 +91,9 @@ class PictureEndpoints:
 
     def get_content_negotiator(self):
         # Called while the request is being set up, before `self.action` exists.
-        action = getattr(self, "action_map", {}).get(self.request.method.lower())
+        request = getattr(self, "request", None)  # None while the OpenAPI schema is built
+        method = request.method.lower() if request is not None else ""
+        action = getattr(self, "action_map", {}).get(method)
         if action in self.picture_actions:
             return FirstRenderer()
         return super().get_content_negotiator()

@@ -12,18 +12,19 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, router
 from django.db.models import Count, Max, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from playbook import services, validation
+from playbook import history, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
     Formation,
@@ -80,6 +81,18 @@ def describe(error):
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
     return f"it clashes with an existing object ({error})"
+
+
+def show(value):
+    """A history value as a coach reads it: child rows one per line, ids as #n."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [
+            ", ".join(f"{k.removesuffix('_id')} {'—' if v is None else v}" for k, v in row.items())
+            for row in value
+        ]
+    if value in (None, "", []):
+        return ["—"]
+    return [", ".join(map(str, value)) if isinstance(value, list) else str(value)]
 
 
 STORED_ONLY = {"warnings_list", "legs"}  # read-only facts about what is stored
@@ -146,10 +159,25 @@ class CommaListField(forms.CharField):
 
 class TeamOwnedForm(forms.ModelForm):
     """Everything an object points at is in its team; names and ids are unique in it.
-    (The team is read-only once stored, so Django's own unique check would skip it.)"""
+    (The team is read-only once stored, so Django's own unique check would skip it.)
+    `loaded_version` carries the version the page showed: a save over someone else's
+    newer one is refused (optimistic concurrency, as in the API)."""
+
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk:
+            stale = history.stale_edit(
+                self._meta.model, self.instance.pk, data.get("loaded_version")
+            )
+            if stale:
+                raise ValidationError(stale, code="edit_conflict")
         team = data.get("team") or (self.instance.team if self.instance.team_id else None)
         if team is None:
             return data
@@ -525,6 +553,9 @@ class TeamOwnedAdmin(TeamScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:  # the version the page shows, sent back on save
+            (title, opts), *rest = fieldsets
+            fieldsets = [(title, {**opts, "fields": [*opts["fields"], "loaded_version"]}), *rest]
         if obj is None:  # nothing stored yet: no warnings or leg speeds to show
             fieldsets = [
                 (title, {**opts, "fields": [f for f in opts["fields"] if f not in STORED_ONLY]})
@@ -550,6 +581,65 @@ class TeamOwnedAdmin(TeamScopedAdmin):
     def after_save(self, obj):
         if hasattr(obj, "refresh_warnings"):
             obj.refresh_warnings()
+        history.seal(obj)  # the inlines were saved after the object's history record
+
+    # --- history: every version, who and where from; restore an earlier one ---------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            re_path(
+                r"^(?P<object_id>.+)/history/(?P<history_id>\d+)/restore/$",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's versions from the audit history (admin, API and imports alike)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        info = self.opts.app_label, self.opts.model_name
+        versions = history.versions(obj.history.all())
+        for v in versions:
+            v["changes"] = [
+                {**c, "old": show(c["old"]), "new": show(c["new"])} for c in v["changes"]
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "object": obj,
+            "title": f"History: {obj}",
+            "versions": versions,
+            "can_restore": bool(self.editable(request, type(obj).objects.filter(pk=obj.pk))),
+            "restore_url": "admin:{}_{}_restore".format(*info),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/playbook/history.html", context)
+
+    def restore_view(self, request, object_id, history_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        back = reverse(admin_urlname(self.opts, "change"), args=[obj.pk])
+        if request.method != "POST" or not self.editable(
+            request, type(obj).objects.filter(pk=obj.pk)
+        ):
+            return HttpResponseRedirect(back)
+        try:
+            restored = history.restore(obj, int(history_id))
+        except (ValidationError, IntegrityError) as error:
+            self.message_user(request, f"Not restored: {describe(error)}", messages.ERROR)
+            return HttpResponseRedirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))
+        self.message_user(
+            request,
+            f"Restored: {restored} is now as it was then (version {restored.version}).",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(back)
 
     def get_deleted_objects(self, objs, request):
         """Name the plays, lineups and playbooks that block a delete, not their rows."""

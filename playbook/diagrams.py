@@ -4,7 +4,8 @@
 `Picture`: a view box in field coordinates and a list of drawing primitives (plain
 dicts: rect, path, polygon, circle, text). `to_svg()` and `to_png()` render the same
 primitives, so the SVG and the PNG never disagree, and `Picture.digest` (a hash of the
-primitives) is the content key the API's ETag is built from.
+primitives) is the content key the API's ETag is built from. `render()` / `draw_items()`
+draw primitives onto a Pillow image (the animations and charts reuse them).
 
 Coordinates are the domain's (§1): x yards downfield from the LOS, y yards to the
 offense's right. On the picture x goes UP and +y goes RIGHT; sizes are in yards too
@@ -13,6 +14,7 @@ offense's right. On the picture x goes UP and +y goes RIGHT; sizes are in yards 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -32,6 +34,8 @@ PAST_LOS_YD = 25.0  # ... and reaches at least this far past it (more for deep r
 SIDE_MARGIN_YD = 1.0  # grass drawn outside each sideline
 RUN_ON_YD = 3.0  # a non-settle route is drawn this much past its last breakpoint
 PLAYER_RADIUS_YD = 1.0
+LABEL_SIZE_YD = 0.75  # role labels, at most ...
+LABEL_WIDTH_YD = 1.6  # ... and no wider than this (the circle is 2 yd across)
 DASH_YD = (0.6, 0.4)  # dashed lines: drawn, gap
 
 GRASS = "#3f8f3f"
@@ -93,8 +97,10 @@ class Picture:
             opacity=opacity,
         )
 
-    def text(self, cls, at, text, size, colour, bold=False):
-        self.add("text", cls, at=at, text=str(text), size=size, fill=colour, bold=bold)
+    def text(self, cls, at, text, size, colour, bold=False, anchor="middle"):
+        """`anchor`: which point of the text sits at `at` — "start", "middle" or "end"."""
+        extra = {} if anchor == "middle" else {"anchor": anchor}
+        self.add("text", cls, at=at, text=str(text), size=size, fill=colour, bold=bold, **extra)
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -142,7 +148,8 @@ def _floor5(value):
     return 5.0 * math.floor(value / 5.0)
 
 
-def _new_picture(rules: Rules, xs, title):
+def field_picture(rules: Rules, xs, title):
+    """A picture of the field tall enough for the downfield positions `xs`."""
     x_min = min(-BEHIND_LOS_YD, _floor5(min(xs, default=0.0) - 2.0))
     x_max = max(PAST_LOS_YD, _ceil5(max(xs, default=0.0) + 2.0))
     x_max = min(x_max, max(PAST_LOS_YD, rules.max_x))
@@ -173,9 +180,10 @@ class _Offense:
     routes: dict  # role -> (points after the start, settle)
     progression: list
     motion: dict | None
+    times: dict = field(default_factory=dict)  # role -> the breakpoints' time_ms
 
 
-def _offense_of(play):
+def offense_of(play):
     alignment = {s.role: (s.x, s.y) for s in play.formation.slots.all()}
     start = dict(alignment)
     motion = play.motion
@@ -183,14 +191,15 @@ def _offense_of(play):
         start[motion["role"]] = (motion["x"], motion["y"])
     else:
         motion = None
-    routes = {}
+    routes, times = {}, {}
     for a in play.assignments.all():
         if a.route is None or a.role not in start:
             continue
-        points = [(b.x, b.y) for b in a.route.breakpoints.all()]
-        if points:
-            routes[a.role] = (points, a.route.settle)
-    return _Offense(alignment, start, routes, list(play.progression or []), motion)
+        breakpoints = list(a.route.breakpoints.all())
+        if breakpoints:
+            routes[a.role] = ([(b.x, b.y) for b in breakpoints], a.route.settle)
+            times[a.role] = [b.time_ms for b in breakpoints]
+    return _Offense(alignment, start, routes, list(play.progression or []), motion, times)
 
 
 def _default_offense(rules):
@@ -204,22 +213,36 @@ def _default_offense(rules):
     return _Offense(alignment, dict(alignment), {}, [], None)
 
 
-def _route_points(offense, role):
-    """The drawn path: the start, each breakpoint, and a run-on past the last one."""
+def route_points(offense, role, rules: Rules):
+    """The drawn path: the start, each breakpoint, and a run-on past the last one,
+    stopped at the sideline or the back of the end zone if it would cross them."""
     sx, sy = offense.start[role]
     offsets, settle = offense.routes[role]
     points = [(sx, sy)] + [(sx + dx, sy + dy) for dx, dy in offsets]
     if not settle:
         (ax, ay), (bx, by) = points[-2], points[-1]
-        length = math.hypot(bx - ax, by - ay)
-        if length > 1e-6:
-            points.append(
-                (bx + (bx - ax) / length * RUN_ON_YD, by + (by - ay) / length * RUN_ON_YD)
-            )
+        if math.hypot(bx - ax, by - ay) > 1e-6:
+            ux, uy = _unit(ax, ay, bx, by)
+            run = _run_on_length(bx, by, ux, uy, rules)
+            if run > 1e-6:
+                points.append((bx + ux * run, by + uy * run))
     return points, settle
 
 
-def _draw_offense(pic, offense):
+def _run_on_length(bx, by, ux, uy, rules):
+    """RUN_ON_YD, shortened so that the run-on ends on the field's edge at the latest."""
+    run = RUN_ON_YD
+    hw = rules.half_width
+    if uy > 1e-9:
+        run = min(run, (hw - by) / uy)
+    elif uy < -1e-9:
+        run = min(run, (-hw - by) / uy)
+    if ux > 1e-9:
+        run = min(run, (rules.max_x - bx) / ux)
+    return max(run, 0.0)
+
+
+def _draw_offense(pic, offense, rules):
     order = {role: n for n, role in enumerate(offense.progression, start=1)}
     # Motion first, then routes, then players on top.
     if offense.motion:
@@ -235,7 +258,7 @@ def _draw_offense(pic, offense):
             "motion-end", offense.start[role], 0.35, route_colour(role), route_colour(role), 0.05
         )
     for role in offense.routes:
-        points, settle = _route_points(offense, role)
+        points, settle = route_points(offense, role, rules)
         colour = route_colour(role)
         pic.path("route", points, colour, 0.18)
         (ax, ay), (bx, by) = points[-2], points[-1]
@@ -245,14 +268,21 @@ def _draw_offense(pic, offense):
             pic.polygon("arrowhead", _arrowhead(ax, ay, bx, by), colour)
     for role, spot in offense.alignment.items():
         pic.circle("player", spot, PLAYER_RADIUS_YD, OFFENSE_FILL, OFFENSE_STROKE, 0.12)
-        label = "C" if role == "CENTER" else role
-        pic.text("label", spot, label, 0.75, OFFENSE_STROKE, bold=True)
+        label, size = player_label(role)
+        pic.text("label", spot, label, size, OFFENSE_STROKE, bold=True)
         if role in order:
             at = (spot[0] - PLAYER_RADIUS_YD - 0.9, spot[1])
             if offense.motion and offense.motion["role"] == role:
                 at = (offense.start[role][0] - PLAYER_RADIUS_YD - 0.9, offense.start[role][1])
             pic.circle("progression-badge", at, 0.6, route_colour(role), CHALK, 0.08)
             pic.text("progression", at, order[role], 0.8, CHALK, bold=True)
+
+
+def player_label(role):
+    """A role's label and a text size (yd) that keeps it inside the player's circle:
+    bold DejaVu Sans averages about 0.86 em per capital or digit."""
+    label = "C" if role == "CENTER" else role
+    return label, min(LABEL_SIZE_YD, LABEL_WIDTH_YD / (0.86 * len(label)))
 
 
 def _unit(ax, ay, bx, by):
@@ -338,7 +368,7 @@ def _draw_defense(pic, scenario, offense):
         pic.text("defender-label", (a.x + 1.4, a.y), a.name, 0.7, CHALK, bold=True)
 
 
-def _scenario_rules(scenario, play):
+def scenario_rules(scenario, play):
     if scenario is not None and scenario.ruleset_id:
         return Rules.of(scenario.ruleset)
     return rules_for(play if play is not None else scenario)
@@ -346,31 +376,31 @@ def _scenario_rules(scenario, play):
 
 def play_picture(play, scenario=None):
     """The play's diagram, optionally against a scenario's defenders."""
-    rules = _scenario_rules(scenario, play)
-    offense = _offense_of(play)
+    rules = scenario_rules(scenario, play)
+    offense = offense_of(play)
     return _picture(rules, offense, scenario, play.name)
 
 
 def scenario_picture(scenario, play=None):
     """A scenario's defenders against a play's offense (or a plain spread)."""
-    rules = _scenario_rules(scenario, play)
-    offense = _offense_of(play) if play is not None else _default_offense(rules)
+    rules = scenario_rules(scenario, play)
+    offense = offense_of(play) if play is not None else _default_offense(rules)
     return _picture(rules, offense, scenario, scenario.name)
 
 
 def _picture(rules, offense, scenario, title):
     xs = [x for x, _ in offense.start.values()]
     for role in offense.routes:
-        xs.extend(x for x, _ in _route_points(offense, role)[0])
+        xs.extend(x for x, _ in route_points(offense, role, rules)[0])
     if scenario is not None:
         for d in scenario.defenders.all():
             xs.append(d.x)
             if d.zone_x is not None:
                 xs.append(d.zone_x + (d.zone_radius or 0.0))
-    pic = _new_picture(rules, xs, title)
+    pic = field_picture(rules, xs, title)
     if scenario is not None:
         _draw_defense(pic, scenario, offense)
-    _draw_offense(pic, offense)
+    _draw_offense(pic, offense, rules)
     return pic
 
 
@@ -431,10 +461,11 @@ def to_svg(pic: Picture) -> str:
         elif kind == "text":
             x, y = pic.px(item["at"])
             weight = ' font-weight="bold"' if item["bold"] else ""
+            anchor = item.get("anchor", "middle")
             out.append(
                 f'<text class="{cls}" x="{_fmt(x)}" y="{_fmt(y)}" '
                 f'font-size="{_fmt(item["size"] * s)}" fill="{item["fill"]}"{weight} '
-                f'text-anchor="middle" dominant-baseline="central">{escape(item["text"])}</text>'
+                f'text-anchor="{anchor}" dominant-baseline="central">{escape(item["text"])}</text>'
             )
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -448,15 +479,14 @@ def _rgb(colour):
     return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
-def _font(size_px, bold):
+@functools.lru_cache(maxsize=64)
+def font(size_px, bold=False):
     from PIL import ImageFont
 
-    if bold:
-        try:
-            return ImageFont.truetype("DejaVuSans-Bold.ttf", size_px)
-        except OSError:
-            pass
-    return ImageFont.load_default(size=size_px)
+    try:
+        return ImageFont.truetype("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf", size_px)
+    except OSError:
+        return ImageFont.load_default(size=size_px)
 
 
 def _dashes(points, on, off):
@@ -483,13 +513,25 @@ def _dashes(points, on, off):
     return pieces
 
 
-def to_png(pic: Picture) -> bytes:
+PIL_ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
+
+
+def render(pic: Picture):
+    """The picture as a Pillow RGB image."""
+    from PIL import Image
+
+    image = Image.new("RGB", (pic.width_px, pic.height_px), _rgb(GRASS))
+    draw_items(image, pic, pic.items)
+    return image
+
+
+def draw_items(image, pic: Picture, items):
+    """Draw primitives (in `pic`'s coordinates) onto a Pillow RGB image."""
     from PIL import Image, ImageDraw
 
     s = PX_PER_YD
-    image = Image.new("RGBA", (pic.width_px, pic.height_px), (*_rgb(GRASS), 255))
     draw = ImageDraw.Draw(image)
-    for item in pic.items:
+    for item in items:
         kind = item["kind"]
         if kind == "rect":
             (left, t), (r, b) = (pic.px(p) for p in item["corners"])
@@ -514,27 +556,37 @@ def to_png(pic: Picture) -> bytes:
         elif kind == "circle":
             cx, cy = pic.px(item["center"])
             r = item["r"] * s
-            box = [cx - r, cy - r, cx + r, cy + r]
             width = max(1, round(item["width"] * s))
-            if item["opacity"] < 1:
-                layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            if item["opacity"] < 1:  # drawn on a small layer, pasted through its alpha
+                left, top = math.floor(cx - r) - 1, math.floor(cy - r) - 1
+                size = math.ceil(2 * r) + 3
+                layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
                 ImageDraw.Draw(layer).ellipse(
-                    box,
+                    [cx - r - left, cy - r - top, cx + r - left, cy + r - top],
                     fill=(*_rgb(item["fill"]), round(255 * item["opacity"])),
                     outline=(*_rgb(item["stroke"]), 255),
                     width=width,
                 )
-                image.alpha_composite(layer)
-                draw = ImageDraw.Draw(image)
+                image.paste(layer, (left, top), layer)
             else:
                 draw.ellipse(
-                    box, fill=_rgb(item["fill"]), outline=_rgb(item["stroke"]), width=width
+                    [cx - r, cy - r, cx + r, cy + r],
+                    fill=_rgb(item["fill"]),
+                    outline=_rgb(item["stroke"]),
+                    width=width,
                 )
         elif kind == "text":
-            font = _font(max(6, round(item["size"] * s)), item["bold"])
             draw.text(
-                pic.px(item["at"]), item["text"], fill=_rgb(item["fill"]), font=font, anchor="mm"
+                pic.px(item["at"]),
+                item["text"],
+                fill=_rgb(item["fill"]),
+                font=font(max(6, round(item["size"] * s)), item["bold"]),
+                anchor=PIL_ANCHORS[item.get("anchor", "middle")],
             )
+    return image
+
+
+def to_png(pic: Picture) -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=False)
+    render(pic).save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()

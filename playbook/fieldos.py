@@ -23,7 +23,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
-from playbook import services, validation
+from playbook import history, services, validation
 from playbook.constants import MAN_AUTO, Coverage, Duty, Shell
 from playbook.models import (
     Formation,
@@ -1400,7 +1400,7 @@ def fieldos_import(*, team, sources, dry_run=False):
     summary = ImportSummary(dry_run=dry_run)
     for kind, text in dict.fromkeys(reader.warnings):
         (summary.kinds[kind]["warnings"] if kind else summary.warnings).append(text)
-    with transaction.atomic():
+    with transaction.atomic(), history.source("import"):
         writer = _Writer(team, reader, summary)
         writer.run()
         if writer.errors:

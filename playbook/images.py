@@ -7,6 +7,7 @@ numbers for the call sheet), so an edit anywhere a picture looks changes its key
 """
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from config.images import Image, content_key, safe_filename
 from playbook import diagrams
@@ -50,6 +51,13 @@ def play_animation(play, scenario=None) -> Image:
     return Image(key, "gif", lambda: preview_gif(play, scenario), safe_filename(play.name, "gif"))
 
 
+def _entry_key(entry):
+    play = entry.play
+    digest = diagrams.play_picture(play).digest
+    fields = (entry.call_number, entry.situations, play.name, play.formation.name, play.notes)
+    return [*fields, play.tags, digest]
+
+
 def call_sheet(playbook, layout="sheet") -> Image:
     """The print-ready call sheet (or wristband card) of a playbook as a PDF."""
     from playbook.callsheet_pdf import call_sheet_pdf
@@ -61,16 +69,20 @@ def call_sheet(playbook, layout="sheet") -> Image:
             Prefetch("play", queryset=with_drawing_data(Play.objects.all()))
         )
     )
+    day = timezone.localdate()  # printed on the sheet
     key = content_key(
         "call-sheet",
         layout,
+        day.isoformat(),
         playbook.name,
+        playbook.description,
         playbook.team.name,
-        [
-            (e.call_number, e.situations, e.play.name, e.play.notes, e.play.tags, digest)
-            for e in entries
-            for digest in [diagrams.play_picture(e.play).digest]
-        ],
+        [_entry_key(e) for e in entries],
     )
     name = f"{playbook.name} {layout}"
-    return Image(key, "pdf", lambda: call_sheet_pdf(playbook, layout), safe_filename(name, "pdf"))
+    return Image(
+        key,
+        "pdf",
+        lambda: call_sheet_pdf(playbook, layout, printed_on=day),
+        safe_filename(name, "pdf"),
+    )

@@ -206,6 +206,7 @@ class Player(TeamOwnedModel):
 
 
 class Formation(TeamOwnedModel, WarningsMixin):
+    history_rows = "slots"
     ruleset = models.ForeignKey(
         Ruleset,
         on_delete=models.RESTRICT,
@@ -239,6 +240,7 @@ class FormationSlot(models.Model):
 
 
 class Route(TeamOwnedModel, WarningsMixin):
+    history_rows = "breakpoints"
     settle = models.BooleanField(
         default=False,
         help_text="Stop at the last breakpoint (hitch, curl); otherwise keep running that way.",
@@ -268,6 +270,7 @@ class RouteBreakpoint(models.Model):
 
 
 class Play(TeamOwnedModel, WarningsMixin):
+    history_rows = "assignments"
     formation = models.ForeignKey(Formation, on_delete=models.RESTRICT, related_name="plays")
     ruleset = models.ForeignKey(
         Ruleset, on_delete=models.RESTRICT, null=True, blank=True, related_name="plays"
@@ -360,6 +363,7 @@ class PlayAssignment(models.Model):
 
 
 class Scenario(TeamOwnedModel, WarningsMixin):
+    history_rows = "defenders"
     ruleset = models.ForeignKey(
         Ruleset, on_delete=models.RESTRICT, null=True, blank=True, related_name="scenarios"
     )
@@ -422,6 +426,7 @@ class ScenarioDefender(models.Model):
 
 
 class Lineup(TeamOwnedModel):
+    history_rows = "spots"
     is_default = models.BooleanField(default=False)
 
     class Meta(TeamOwnedModel.Meta):
@@ -455,6 +460,7 @@ class LineupSpot(models.Model):
 
 
 class Playbook(TeamOwnedModel):
+    history_rows = "entries"
     description = models.TextField(blank=True, default="", max_length=5000)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from playbook import validation
+from playbook import history, validation
 from playbook.constants import NFL_FLAG_5V5, Bucket
 from playbook.models import (
     Formation,
@@ -135,6 +135,7 @@ def _replace_rows(manager, model, parent_field, parent, rows):
     getattr(parent, "_prefetched_objects_cache", {}).clear()  # no stale rows after the write
     manager.all().delete()
     model.objects.bulk_create([model(**{parent_field: parent}, **row) for row in rows])
+    history.seal(parent)  # the version just recorded holds these rows
 
 
 # --- formations, routes -------------------------------------------------------

@@ -6,19 +6,16 @@ from dataclasses import asdict
 
 from config.images import Image, content_key, safe_filename
 from playbook.models import Scenario
-from playbook.validation import Rules
-from simulation import adapter
 
 HEATMAP_VALUES = ("mean_reward", "success_rate")
 
 
 def replay(trace) -> Image:
     """The recorded episode as an animated GIF, one frame per trace frame."""
-    from simulation.pictures import replay_gif
+    from simulation.pictures import replay_gif, trace_rules
 
     run = trace.run
-    scenario = Scenario.objects.filter(pk=trace.scenario_id_ref, team_id=run.team_id).first()
-    rules = Rules.of(adapter.run_ruleset(run, scenario))
+    rules = trace_rules(trace)  # the field the episode was played on
     title = _trace_title(trace)
     key = content_key("replay", trace.data, asdict(rules), title)
     name = safe_filename(f"run-{run.pk}-trace-{trace.index}", "gif")

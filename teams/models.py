@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -62,9 +63,22 @@ class TeamOwnedManager(models.Manager):
         return self.get(team__slug=team_slug, name=name)
 
 
+class HistoryExtras(models.Model):
+    """Columns every historical record carries besides the object's own fields
+    (see playbook/history.py): the child rows at that version and where the change
+    came from."""
+
+    rows = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 class TeamOwnedModel(models.Model):
     """Base for every object a team owns: team, name, optional external_id
-    (unique per team and kind when set), timestamps."""
+    (unique per team and kind when set), timestamps, an edit `version` (optimistic
+    concurrency) and an audit `history` of every create/update/delete."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=120)
@@ -76,8 +90,16 @@ class TeamOwnedModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up by one on every save."
+    )
 
     objects = TeamOwnedManager()
+    history = HistoricalRecords(
+        inherit=True, bases=[HistoryExtras], excluded_fields=["warnings", "search_text"]
+    )
+    # The related name of the child rows a version includes (slots, assignments …).
+    history_rows = None
 
     class Meta:
         abstract = True
@@ -98,6 +120,11 @@ class TeamOwnedModel(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         """(team slug, name): fixtures load into any database without pk clashes."""

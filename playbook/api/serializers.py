@@ -25,8 +25,8 @@ from playbook.validation import MAX_BREAKPOINTS
 from teams.scoping import TeamScopedSerializer
 
 _DATETIME = serializers.DateTimeField()
-COMMON = ["id", "name", "external_id", "created_at", "updated_at"]
-READ_ONLY = ["id", "created_at", "updated_at", "warnings"]
+COMMON = ["id", "name", "external_id", "created_at", "updated_at", "version"]
+READ_ONLY = ["id", "created_at", "updated_at", "version", "warnings"]
 
 
 class TagList(serializers.ListField):
@@ -65,7 +65,7 @@ class RulesetSerializer(TeamScopedSerializer):
     class Meta:
         model = Ruleset
         fields = [*COMMON, *Ruleset.RULE_FIELDS, "is_default"]
-        read_only_fields = ["id", "created_at", "updated_at", "is_default"]
+        read_only_fields = ["id", "created_at", "updated_at", "version", "is_default"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -152,7 +152,9 @@ class RouteSerializer(RowsSerializer):
 
 class AssignmentSerializer(TeamScopedSerializer):
     role = serializers.CharField(max_length=6)
-    route_name = serializers.CharField(source="route.name", read_only=True, default=None)
+    route_name = serializers.CharField(
+        source="route.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = PlayAssignment
@@ -207,6 +209,7 @@ class PlaySerializer(RowsSerializer):
             "external_id": play.external_id,
             "created_at": _DATETIME.to_representation(play.created_at),
             "updated_at": _DATETIME.to_representation(play.updated_at),
+            "version": play.version,
             "formation": play.formation_id,
             "formation_name": play.formation.name,
             "ruleset": play.ruleset_id,
@@ -353,3 +356,19 @@ class CallSheetGroupSerializer(serializers.Serializer):
     situation = serializers.CharField(allow_null=True)
     label = serializers.CharField()
     entries = CallSheetEntrySerializer(many=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="A field, or the child rows (assignments, slots …).")
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="History id (POST …/history/{id}/restore/).")
+    at = serializers.DateTimeField()
+    user = serializers.EmailField(allow_null=True, help_text="Who; null for commands.")
+    source = serializers.CharField(help_text="admin, api, import or command.")
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    version = serializers.IntegerField()
+    changes = ChangeSerializer(many=True)

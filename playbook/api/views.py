@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from config import images as img
 from config.api import conflict
-from playbook import images, services
+from playbook import history, images, services
 from playbook.api import filters
 from playbook.api import serializers as s
 from playbook.models import (
@@ -79,6 +79,55 @@ class PlaybookViewSet(TeamScopedViewSet):
     ordering = ["name"]
     force_delete_allowed = True
     search_fields = ["name", "external_id"]
+
+    def update(self, request, *args, **kwargs):
+        """Optimistic concurrency: a `version` in the body (409) or an `If-Match` header
+        (412) that is not the stored version refuses the write, naming who saved since."""
+        if_match = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/")
+        if_match = if_match.strip('"')
+        body = request.data.get("version") if isinstance(request.data, dict) else None
+        expected, code = (if_match, 412) if if_match and if_match != "*" else (body, 409)
+        if expected is not None and (isinstance(expected, bool) or not str(expected).isdigit()):
+            raise ValidationError({"version": ["Send the version number you loaded."]})
+        with transaction.atomic():
+            obj = self.get_object()
+            stale = history.stale_edit(
+                type(obj), obj.pk, None if expected is None else int(expected)
+            )
+            if stale:
+                current = type(obj).objects.get(pk=obj.pk).version
+                if code == 412:
+                    return conflict("version_mismatch", stale, status_code=412, version=current)
+                return conflict("edit_conflict", stale, version=current)
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    @extend_schema(responses=s.VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="history")
+    def history(self, request, *args, **kwargs):
+        """Every version of this object, newest first: who, when, from where (admin, api,
+        import, command) and what changed (fields and child rows)."""
+        obj = self.get_object()
+        versions = history.versions(history.history_of(type(obj), obj.pk, self.team))
+        page = self.paginator.paginate_queryset(versions, request, view=self)
+        return self.get_paginated_response(s.VersionSerializer(page, many=True).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
+    def restore(self, request, history_id, *args, **kwargs):
+        """Write an earlier version back (validated like any edit; recorded as a new
+        version). 400 when it can't be restored (e.g. its formation was deleted)."""
+        obj = self.get_object()
+        if int(history_id) > MAX_ID:
+            raise Http404("No such version.")
+        restored = history.restore(obj, int(history_id))
+        return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
 
     @extend_schema(parameters=[FORCE])
     def destroy(self, request, *args, **kwargs):
@@ -339,7 +388,7 @@ class PlaybookBookViewSet(PictureMixin, PlaybookViewSet):
         return self._entries_response(playbook)
 
     @extend_schema(responses={200: s.CallSheetGroupSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="call-sheet")
+    @action(detail=True, methods=["get"], url_path="call-sheet", pagination_class=None)
     def call_sheet(self, request, *args, **kwargs):
         """Entries in call order grouped by situation; entries with none come last."""
         groups = services.playbook_call_sheet(self.get_object())

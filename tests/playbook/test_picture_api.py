@@ -128,3 +128,100 @@ class TestScenarioPreview:
 
     def test_other_teams_scenario_is_404(self, api, other_team):
         assert api.get(preview_url(b.scenario(other_team))).status_code == 404
+
+
+class TestCallSheetPdf:
+    def pdf_url(self, book):
+        return reverse("playbook-call-sheet-pdf", kwargs={"team_id": book.team_id, "pk": book.pk})
+
+    def test_sheet_and_wristband(self, api, team):
+        play = b.play(team, name="Flood")
+        book = services.playbook_write(
+            team=team, data={"name": "Game 1"}, entries=[{"play": play, "call_number": "21"}]
+        )
+        sheet = api.get(self.pdf_url(book))
+        assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+        assert sheet.content.startswith(b"%PDF") and b"Flood" in sheet.content
+        band = api.get(self.pdf_url(book) + "?layout=wristband")
+        assert band.status_code == 200 and band["ETag"] != sheet["ETag"]
+        assert api.get(self.pdf_url(book), HTTP_IF_NONE_MATCH=sheet["ETag"]).status_code == 304
+        play.notes = "Hit the flat early."
+        play.save()
+        assert api.get(self.pdf_url(book))["ETag"] != sheet["ETag"]
+
+    def test_bad_layout_and_other_team(self, api, team, other_team):
+        book = services.playbook_write(team=team, data={"name": "B"}, entries=[])
+        response = api.get(self.pdf_url(book) + "?layout=poster")
+        assert response.status_code == 400 and "layout" in response.json()["errors"]
+        theirs = services.playbook_write(team=other_team, data={"name": "T"}, entries=[])
+        assert api.get(self.pdf_url(theirs)).status_code == 404
+
+
+class TestRunPictures:
+    @pytest.fixture
+    def run(self, api, team):
+        body = {
+            "plays": [b.play(team, name="Flood").pk, b.play(team, name="Slant").pk],
+            "scenarios": [b.scenario(team, name="Cover 2").pk],
+            "episodes": 300,
+            "seed": 5,
+            "traces": 1,
+        }
+        response = api.post(reverse("simulation-list", kwargs={"team_id": team.pk}), body)
+        assert response.status_code == 201, response.json()
+        return SimulationRun.objects.get(pk=response.json()["id"])
+
+    def replay_url(self, run, n=0):
+        return reverse("simulation-replay", kwargs={"team_id": run.team_id, "pk": run.pk, "n": n})
+
+    def heatmap_url(self, run, ext="svg"):
+        kwargs = {"team_id": run.team_id, "pk": run.pk, "ext": ext}
+        return reverse("simulation-heatmap", kwargs=kwargs)
+
+    def test_replay_gif_has_one_frame_per_trace_frame(self, api, run):
+        response = api.get(self.replay_url(run))
+        assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+        gif = Image.open(io.BytesIO(response.content))
+        assert gif.n_frames == len(run.traces.get(index=0).data["frames"])
+        assert api.get(self.replay_url(run), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+    def test_missing_trace_and_other_teams_run_are_404(self, api, run, other_team, outsider):
+        assert api.get(self.replay_url(run, 99)).status_code == 404
+        assert client_for(outsider).get(self.replay_url(run)).status_code == 404
+
+    def test_heatmap_svg_png_and_values(self, api, run):
+        svg = api.get(self.heatmap_url(run))
+        assert svg.status_code == 200 and b"Flood" in svg.content and b"Cover 2" in svg.content
+        ET.fromstring(svg.content)
+        assert png(api.get(self.heatmap_url(run, "png"))).size[0] > 200
+        rate = api.get(self.heatmap_url(run) + "?value=success_rate")
+        assert rate.status_code == 200 and rate["ETag"] != svg["ETag"]
+        bad = api.get(self.heatmap_url(run) + "?value=vibes")
+        assert bad.status_code == 400 and "value" in bad.json()["errors"]
+
+    def test_heatmap_of_a_run_without_results_is_409(self, api, run):
+        SimulationRun.objects.filter(pk=run.pk).update(metrics=None, status="queued")
+        response = api.get(self.heatmap_url(run))
+        assert response.status_code == 409 and response.json()["code"] == "no_results"
+
+
+class TestPlayAnimation:
+    def test_visualize_gif_alone_and_against_a_scenario(self, api, team):
+        from simulation.pictures import preview_frame_count
+
+        play, scenario = b.play(team), b.scenario(team)
+        url = reverse("play-visualize", kwargs={"team_id": team.pk, "pk": play.pk})
+        response = api.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+        assert Image.open(io.BytesIO(response.content)).n_frames == preview_frame_count(play)
+        against = api.get(url + f"?scenario={scenario.pk}")
+        assert against.status_code == 200 and against["ETag"] != response["ETag"]
+
+    def test_route_timing_changes_the_animation_key(self, api, team):
+        play = b.play(team)
+        url = reverse("play-visualize", kwargs={"team_id": team.pk, "pk": play.pk})
+        before = api.get(url)["ETag"]
+        breakpoint_ = play.assignments.exclude(route=None).first().route.breakpoints.last()
+        breakpoint_.time_ms += 300
+        breakpoint_.save()
+        assert api.get(url)["ETag"] != before

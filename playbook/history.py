@@ -1,0 +1,240 @@
+"""Audit history of playbook objects (django-simple-history; docs/decisions.md says why).
+
+Every save and delete of a team-owned object writes a historical record: who (the
+request's user — DRF puts the JWT user on the request too), when, where from (`source`:
+admin, api, import, command) and the object's fields. The child rows a coach thinks of
+as part of the object (a play's assignments, a formation's slots …) are stored on the
+same record as JSON (`rows`), so one record is one whole version: the writers call
+`seal()` after replacing the rows. `versions()` lists them with what changed;
+`restore()` writes an old version back through the normal services (validated,
+recorded as a new version).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# Fields that change on every save and say nothing to a coach.
+QUIET_FIELDS = {"updated_at", "version", "created_at"}
+
+_source = contextvars.ContextVar("history_source", default="")
+
+
+@contextlib.contextmanager
+def source(name):
+    """Label the history records written inside (e.g. "import")."""
+    token = _source.set(name)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def _current_source():
+    if _source.get():
+        return _source.get()
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return "command"
+    if request.path.startswith("/admin/"):
+        return "admin"
+    return "api" if request.path.startswith("/api/") else "web"
+
+
+def rows_of(obj):
+    """The object's child rows as plain data (foreign keys as ids), or None."""
+    if not obj.history_rows or obj.pk is None:
+        return None
+    manager = getattr(obj, obj.history_rows)
+    parent = manager.field.name
+    names = [f.attname for f in manager.model._meta.concrete_fields if f.name not in ("id", parent)]
+    return list(manager.model.objects.filter(**{parent: obj.pk}).values(*names))
+
+
+@receiver(pre_create_historical_record)
+def _fill_extras(sender, instance, history_instance, **kwargs):
+    if not hasattr(history_instance, "rows"):
+        return
+    history_instance.source = _current_source()
+    if history_instance.history_type == "-":
+        previous = instance.history.order_by("-history_date", "-history_id").first()
+        history_instance.rows = previous.rows if previous else None
+    else:
+        history_instance.rows = rows_of(instance)
+
+
+def seal(obj):
+    """After the child rows were replaced: the latest record holds the rows as saved."""
+    latest = obj.history.order_by("-history_date", "-history_id").first()
+    rows = rows_of(obj)
+    if latest is not None and latest.rows != rows:
+        type(latest).objects.filter(pk=latest.pk).update(rows=rows)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _fields(model):
+    return [
+        f
+        for f in model.history.model._meta.fields
+        if f.name in {g.name for g in model._meta.fields} and f.name not in {"id", "team"}
+    ]
+
+
+def _value(record, field):
+    value = getattr(record, field.attname)
+    return value if not hasattr(value, "isoformat") else value.isoformat()
+
+
+def changes(record, previous):
+    """[{field, old, new}] between two records (every field of a first record)."""
+    out = []
+    for field in _fields(record.instance_type):
+        if field.name in QUIET_FIELDS:
+            continue
+        new = _value(record, field)
+        old = _value(previous, field) if previous is not None else None
+        if previous is None and new in (None, "", [], {}):
+            continue
+        if old != new:
+            out.append({"field": field.name, "old": old, "new": new})
+    rows_name = record.instance_type.history_rows
+    if rows_name:
+        old_rows = previous.rows if previous is not None else None
+        if record.rows != old_rows and not (previous is None and not record.rows):
+            out.append({"field": rows_name, "old": old_rows, "new": record.rows})
+    return out
+
+
+def versions(obj_or_history):
+    """Newest first: [{id, at, user, source, action, version, changes}] for one object."""
+    records = list(
+        obj_or_history.order_by("history_date", "history_id").select_related("history_user")
+    )
+    out, previous = [], None
+    for record in records:
+        out.append(
+            {
+                "id": record.history_id,
+                "at": record.history_date,
+                "user": record.history_user.email if record.history_user else None,
+                "source": record.source,
+                "action": ACTIONS[record.history_type],
+                "version": record.version,
+                "changes": changes(record, previous),
+            }
+        )
+        previous = record
+    return out[::-1]
+
+
+def history_of(model, pk, team):
+    """The historical records of one object of `team` (also after it was deleted)."""
+    return model.history.filter(id=pk, team_id=team.pk)
+
+
+# --- restoring ---------------------------------------------------------------------------
+
+
+def _resolve(model, field_name, pk, team):
+    """A related object by id, in the team; a clear error when it is gone."""
+    related = model._meta.get_field(field_name).related_model
+    if pk is None:
+        return None
+    queryset = related.objects.all()
+    if any(f.name == "team" for f in related._meta.fields):
+        queryset = queryset.filter(team=team)
+    try:
+        return queryset.get(pk=pk)
+    except ObjectDoesNotExist:
+        raise ValidationError(
+            f"This version uses {related._meta.verbose_name} #{pk}, which no longer exists."
+        ) from None
+
+
+def _row_data(obj, rows):
+    child = getattr(obj, obj.history_rows).model
+    data = []
+    for row in rows or []:
+        item = {}
+        for attname, value in row.items():
+            field = next(f for f in child._meta.concrete_fields if f.attname == attname)
+            if field.is_relation:
+                item[field.name] = _resolve(child, field.name, value, obj.team)
+            else:
+                item[attname] = value
+        data.append(item)
+    return data
+
+
+@transaction.atomic
+def restore(obj, history_id):
+    """Write the version `history_id` of `obj` back (a new version, validated like any
+    edit). Raises ValidationError when the version can't be restored as it was."""
+    from playbook import services
+
+    record = obj.history.filter(history_id=history_id).first()
+    if record is None or record.history_type == "-":
+        raise ValidationError("No such version of this object.")
+    model = type(obj)
+    data = {}
+    for field in _fields(model):
+        if field.name in QUIET_FIELDS:
+            continue
+        if field.is_relation:
+            data[field.name] = _resolve(model, field.name, getattr(record, field.attname), obj.team)
+        else:
+            data[field.name] = getattr(record, field.attname)
+    writers = {
+        "Formation": services.formation_write,
+        "Route": services.route_write,
+        "Play": services.play_write,
+        "Scenario": services.scenario_write,
+        "Lineup": services.lineup_write,
+        "Playbook": services.playbook_write,
+    }
+    if model.__name__ in writers:
+        rows = _row_data(obj, record.rows)
+        write = writers[model.__name__]
+        return write(team=obj.team, data=data, instance=obj, **{obj.history_rows: rows})
+    if model.__name__ == "Ruleset":
+        return services.ruleset_update(obj, data)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    return obj
+
+
+# --- optimistic concurrency --------------------------------------------------------------
+
+
+def stale_edit(model, pk, expected):
+    """None when `expected` is the stored version (or not given); otherwise the message
+    saying who saved since. Locks the row, so call it inside the write's transaction."""
+    if expected is None:
+        return None
+    current = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)
+    current = current.first()
+    if current is None or current == expected:
+        return None
+    latest = (
+        model.history.filter(id=pk).order_by("-history_date").select_related("history_user").first()
+    )
+    who = latest.history_user.email if latest and latest.history_user else "Someone"
+    when = f" at {latest.history_date:%Y-%m-%d %H:%M:%S} UTC" if latest else ""
+    label = model._meta.verbose_name
+    return (
+        f"{who} saved this {label}{when} (version {current}) after you loaded version "
+        f"{expected}. Your changes were not saved: reload it to see theirs, then make yours "
+        "again."
+    )
