@@ -13,9 +13,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.urls import re_path, reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -115,3 +119,41 @@ def schema_responses(*exts, description="The picture; 304 when If-None-Match hol
         (200, CONTENT_TYPES[ext]): OpenApiResponse(OpenApiTypes.BINARY, description=description)
         for ext in exts
     } | {304: OpenApiResponse(description="Not modified (ETag matched).")}
+
+
+class AdminPictures:
+    """ModelAdmin mixin: `…/<id>/picture/<name>.<ext>` serves `self.picture(obj, name,
+    ext, request)` for objects the user may view (the admin's own team scoping), so
+    admin pages show pictures to anyone who can open them — superusers included."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            re_path(
+                r"^(?P<object_id>.+)/picture/(?P<name>[\w-]+)\.(?P<ext>svg|png|gif|pdf)$",
+                self.admin_site.admin_view(self.picture_view),
+                name="{}_{}_picture".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def picture_url(self, obj, name, ext, **query):
+        info = self.opts.app_label, self.opts.model_name
+        url = reverse("admin:{}_{}_picture".format(*info), args=[obj.pk, name, ext])
+        return f"{url}?{urlencode(query)}" if query else url
+
+    def picture_view(self, request, object_id, name, ext):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404("Not found.")
+        try:
+            image = self.picture(obj, name, ext, request)
+        except (ObjectDoesNotExist, ValueError) as exc:
+            raise Http404(str(exc)) from exc
+        if image is None:
+            raise Http404("No such picture.")
+        return serve(request, image)
+
+    def picture(self, obj, name, ext, request):
+        """The Image called `name` in format `ext` for `obj`, or None (a 404)."""
+        return None

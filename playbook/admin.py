@@ -24,7 +24,8 @@ from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from playbook import history, services, validation
+from config.images import AdminPictures
+from playbook import history, images, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
     Formation,
@@ -538,7 +539,7 @@ class EntryInline(RowsInline):
 # --- model admins ----------------------------------------------------------------------
 
 
-class TeamOwnedAdmin(TeamScopedAdmin):
+class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
     form = TeamOwnedForm
     list_select_related = ("team",)
     search_fields = ("name", "external_id")
@@ -1022,15 +1023,17 @@ def simulate(model_admin, request, queryset):
 @admin.register(Play)
 class PlayAdmin(TeamOwnedAdmin):
     form = PlayForm
-    list_display = ("name", "formation", "tag_list", "reads", "warnings_badge", "team")
+    list_display = ("thumbnail", "name", "formation", "tag_list", "reads", "warnings_badge", "team")
+    list_display_links = ("thumbnail", "name")
     list_select_related = ("team", "formation")
     list_filter = (FormationFilter, TagFilter, SituationFilter, "team")
     search_fields = ("name", "notes", "external_id")
-    readonly_fields = ("warnings_list",)
+    readonly_fields = ("warnings_list", "diagram")
     inlines = [AssignmentInline]
     actions = ["mirror", "duplicate", "simulate"]
     fieldsets = (
         section(None, "team name external_id formation ruleset tags notes"),
+        section("Diagram", "diagram", description="As saved; the editor above shows edits live."),
         WARNINGS,
         section(
             "Pre-snap motion (optional)",
@@ -1039,6 +1042,40 @@ class PlayAdmin(TeamOwnedAdmin):
         ),
         section("QB plan", "progression max_time_to_throw_ms scramble_allowed"),
     )
+
+    def picture(self, play, name, ext, request):
+        play = images.with_drawing_data(Play.objects.filter(pk=play.pk)).get()
+        scenario_id = request.GET.get("scenario", "")
+        scenario = (
+            Scenario.objects.prefetch_related("defenders").get(pk=scenario_id, team=play.team_id)
+            if scenario_id.isdigit()
+            else None
+        )
+        if name == "diagram" and ext in ("svg", "png"):
+            return images.play_diagram(play, ext, scenario)
+        if name == "animation" and ext == "gif":
+            return images.play_animation(play, scenario)
+        return None
+
+    @admin.display(description="diagram")
+    def thumbnail(self, play):
+        return format_html(
+            '<img src="{}" width="64" loading="lazy" alt="" style="background:#3f8f3f">',
+            self.picture_url(play, "diagram", "svg"),
+        )
+
+    @admin.display(description="diagram")
+    def diagram(self, play):
+        if play.pk is None:
+            return "Shown once the play is saved."
+        return format_html(
+            '<img src="{}" alt="Diagram of {}" style="max-width:100%;width:384px">'
+            '<p><a href="{}">PNG</a> · <a href="{}">Watch it run (GIF)</a></p>',
+            self.picture_url(play, "diagram", "svg"),
+            play.name,
+            self.picture_url(play, "diagram", "png"),
+            self.picture_url(play, "animation", "gif"),
+        )
 
     @admin.display(description="tags")
     def tag_list(self, play):
@@ -1073,7 +1110,7 @@ class ScenarioAdmin(TeamOwnedAdmin):
     list_display = ("name", "coverage", "shell", "rushers", "warnings_badge", "team")
     list_filter = ("coverage", "shell", "team")
     search_fields = ("name", "notes", "external_id")
-    readonly_fields = ("warnings_list",)
+    readonly_fields = ("warnings_list", "preview")
     inlines = [DefenderInline]
     actions = ["simulate"]
     fieldsets = (
@@ -1082,6 +1119,7 @@ class ScenarioAdmin(TeamOwnedAdmin):
             "team name external_id ruleset coverage shell situation_tags notes",
             description=COORDINATES,
         ),
+        section("Preview", "preview", description="As saved, against a plain spread."),
         WARNINGS,
         section("Randomness", "position_jitter_yards reaction_jitter_ms"),
     )
@@ -1089,6 +1127,23 @@ class ScenarioAdmin(TeamOwnedAdmin):
     def get_queryset(self, request):
         rush = Count("defenders", filter=Q(defenders__duty=Duty.RUSH))
         return super().get_queryset(request).annotate(rushers_total=rush)
+
+    def picture(self, scenario, name, ext, request):
+        if name == "preview" and ext in ("svg", "png"):
+            return images.scenario_preview(scenario, ext)
+        return None
+
+    @admin.display(description="preview")
+    def preview(self, scenario):
+        if scenario.pk is None:
+            return "Shown once the scenario is saved."
+        return format_html(
+            '<img src="{}" alt="Preview of {}" style="max-width:100%;width:384px">'
+            '<p><a href="{}">PNG</a></p>',
+            self.picture_url(scenario, "preview", "svg"),
+            scenario.name,
+            self.picture_url(scenario, "preview", "png"),
+        )
 
     @admin.display(description="rushers", ordering="rushers_total")
     def rushers(self, scenario):
@@ -1141,9 +1196,27 @@ class PlaybookAdmin(TeamOwnedAdmin):
     list_display = ("name", "entry_count", "team")
     list_filter = ("team",)
     search_fields = ("name", "description", "external_id")
-    fields = ("team", "name", "external_id", "description")
+    fields = ("team", "name", "external_id", "description", "call_sheet")
+    readonly_fields = ("call_sheet",)
     inlines = [EntryInline]
     actions = ["train_policy"]
+
+    def picture(self, playbook, name, ext, request):
+        if name in images.CALL_SHEET_LAYOUTS and ext == "pdf":
+            return images.call_sheet(playbook, name)
+        return None
+
+    @admin.display(description="print")
+    def call_sheet(self, playbook):
+        if playbook.pk is None:
+            return "Available once the playbook is saved."
+        return format_html(
+            '<a class="button" href="{}" target="_blank">Call sheet (PDF)</a> '
+            '<a class="button" href="{}" target="_blank">Wristband (PDF)</a>'
+            '<p class="help">Call number, diagram, name and notes of every call, as saved.</p>',
+            self.picture_url(playbook, "sheet", "pdf"),
+            self.picture_url(playbook, "wristband", "pdf"),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entries_total=Count("entries"))

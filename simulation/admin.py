@@ -4,17 +4,24 @@ Runs are created by the "Simulate" actions on plays and scenarios (playbook.admi
 through the API, never through an admin form: the change page is read-only. While a
 run is queued or running its page reloads itself to show the progress."""
 
+import re
+
 from django.contrib import admin, messages
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from config.images import AdminPictures
 from playbook.constants import Bucket
-from playbook.models import default_ruleset
+from playbook.models import Play, Scenario, default_ruleset
+from simulation import images
+from simulation.charts import run_charts
 from simulation.models import JobStatus, SimulationRun
+from simulation.pictures import outcome_text
 from simulation.services import simulation_run_cancel
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin, user_team_ids
@@ -38,6 +45,7 @@ SHORT_BUCKETS = {  # the list's column; the full label is its tooltip
     Bucket.THIRD_LONG: "3rd & long",
 }
 REFRESH_SECONDS = 3
+MAX_REPLAYS = 12  # replays shown on a run's page (all are in the API)
 
 
 # --- formatting ------------------------------------------------------------------------
@@ -215,7 +223,7 @@ class JobColumns:
 
 
 @admin.register(SimulationRun)
-class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
+class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/simulationrun/change_form.html"
     list_display = (
         "run_id",
@@ -392,7 +400,41 @@ class SimulationRunAdmin(JobColumns, TeamScopedAdmin):
             "share_rows": share_rows(overall),
             "pair_columns": [label for label, _, _ in PAIR_COLUMNS],
             "pair_rows": pair_rows(run, metrics),
+            **self.pictures_context(run, bool(overall)),
         }
+
+    def pictures_context(self, run, has_metrics):
+        """Charts (inline SVG), the heat map and the recorded replays (GIF URLs)."""
+        if not has_metrics:
+            return {}
+        traces = list(run.traces.order_by("index")[:MAX_REPLAYS])
+        names = dict(Play.objects.filter(team=run.team_id).values_list("pk", "name"))
+        scenario_names = dict(Scenario.objects.filter(team=run.team_id).values_list("pk", "name"))
+        return {
+            "charts": [(title, mark_safe(svg)) for title, svg in run_charts(run)],
+            "heatmap_url": self.picture_url(run, "heatmap", "svg"),
+            "heatmap_rate_url": self.picture_url(run, "heatmap", "svg", value="success_rate"),
+            "heatmap_png_url": self.picture_url(run, "heatmap", "png"),
+            "replays": [
+                {
+                    "url": self.picture_url(run, f"replay-{t.index}", "gif"),
+                    "title": f"{names.get(t.play_id_ref, 'deleted play')} vs "
+                    f"{scenario_names.get(t.scenario_id_ref, 'deleted scenario')}",
+                    "outcome": outcome_text(t.data.get("outcome") or {}),
+                }
+                for t in traces
+            ],
+            "more_replays": max(run.traces.count() - MAX_REPLAYS, 0),
+        }
+
+    def picture(self, run, name, ext, request):
+        if name == "heatmap" and ext in ("svg", "png") and run.metrics:
+            return images.heatmap(run, ext, request.GET.get("value", "mean_reward"))
+        replay = re.fullmatch(r"replay-(\d{1,9})", name)
+        if replay and ext == "gif":
+            trace = run.traces.select_related("run").get(index=int(replay[1]))
+            return images.replay(trace)
+        return None
 
     def get_deleted_objects(self, objs, request):
         """List the runs, and count their slices and traces instead of naming each one."""
