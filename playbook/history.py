@@ -18,6 +18,7 @@ import contextvars
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -77,6 +78,32 @@ def seal(obj):
     rows = rows_of(obj)
     if latest is not None and latest.rows != rows:
         type(latest).objects.filter(pk=latest.pk).update(rows=rows)
+
+
+def baseline(objects, source_name="fixture"):
+    """A first version for each of `objects` (one model) that has none — objects loaded
+    by `loaddata` (raw saves record nothing), so a coach can return to them later."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    model = type(objects[0])
+    recorded = set(
+        model.history.filter(id__in=[o.pk for o in objects]).values_list("id", flat=True)
+    )
+    historical = model.history.model
+    now = timezone.now()
+    created = historical.objects.bulk_create(
+        historical(
+            history_date=now,
+            history_type="+",
+            source=source_name,
+            rows=rows_of(obj),
+            **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+        )
+        for obj in objects
+        if obj.pk not in recorded
+    )
+    return len(created)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -162,6 +189,8 @@ def _resolve(model, field_name, pk, team):
 
 
 def _row_data(obj, rows):
+    if rows is None:  # a version recorded without its rows: keep the current ones
+        return None
     child = getattr(obj, obj.history_rows).model
     data = []
     for row in rows or []:

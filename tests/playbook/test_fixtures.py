@@ -154,3 +154,27 @@ class TestSetupDemo:
         play.refresh_from_db()
         assert play.name == "Trips Flood (ours)"
         assert Play.objects.filter(team__slug="demo").count() == 8
+
+    def test_demo_objects_start_with_a_version_to_return_to(self):
+        from playbook import history
+
+        call_command("setup_demo")
+        play = Play.objects.get(team__slug="demo", external_id="play_trips_flood")
+        first = play.history.get()
+        assert first.source == "fixture" and len(first.rows) == 5
+        before = {a.role: a.route_id for a in play.assignments.all()}
+        services_edit = [{"role": a.role, "route": None} for a in play.assignments.all()]
+        from playbook import services
+
+        services.play_write(
+            team=play.team,
+            data={"name": "Edited", "progression": []},
+            assignments=services_edit,
+            instance=play,
+        )
+        history.restore(play, first.history_id)
+        play.refresh_from_db()
+        assert play.name == "Trips Flood"
+        assert {a.role: a.route_id for a in play.assignments.all()} == before
+        call_command("setup_demo")  # idempotent: no second baseline
+        assert play.history.filter(source="fixture").count() == 1

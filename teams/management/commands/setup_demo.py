@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from playbook.models import Formation, Play, Playbook, Player, Route, Scenario
+from playbook import history
+from playbook.models import Formation, Lineup, Play, Playbook, Player, Route, Ruleset, Scenario
 from teams.models import Membership, Role, Team
 from teams.services import team_create
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         if not Play.objects.filter(team=team).exists():
             call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
             team.refresh_from_db()
+            for model in (Ruleset, Player, Lineup, Formation, Route, Play, Scenario, Playbook):
+                history.baseline(model.objects.filter(team=team))  # version 1 to return to
         counts = ", ".join(
             f"{model.objects.filter(team=team).count()} {label}"
             for model, label in [
