@@ -88,8 +88,7 @@ def show(value):
     """A history value as a coach reads it: child rows one per line, ids as #n."""
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return [
-            ", ".join(f"{k.removesuffix('_id')} {'—' if v is None else v}" for k, v in row.items())
-            for row in value
+            ", ".join(f"{k} {'—' if v is None else v}" for k, v in row.items()) for row in value
         ]
     if value in (None, "", []):
         return ["—"]
@@ -603,7 +602,7 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
         if obj is None or not self.has_view_permission(request, obj):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         info = self.opts.app_label, self.opts.model_name
-        versions = history.versions(obj.history.all())
+        versions = history.named(type(obj), history.versions(obj.history.all()))
         for v in versions:
             v["changes"] = [
                 {**c, "old": show(c["old"]), "new": show(c["new"])} for c in v["changes"]
@@ -1060,7 +1059,7 @@ class PlayAdmin(TeamOwnedAdmin):
     @admin.display(description="diagram")
     def thumbnail(self, play):
         return format_html(
-            '<img src="{}" width="64" loading="lazy" alt="" style="background:#3f8f3f">',
+            '<img src="{}" width="96" loading="lazy" alt="" style="background:#3f8f3f">',
             self.picture_url(play, "diagram", "svg"),
         )
 

@@ -164,6 +164,64 @@ def versions(obj_or_history):
     return out[::-1]
 
 
+def named(model, versions):
+    """`versions` with ids of related objects written as their names ("Out (#12)"), for
+    people; rows keep one line per row. Deleted objects read "#12 (deleted)"."""
+    child = getattr(model, model.history_rows).rel.related_model if model.history_rows else None
+    relations = {f.attname: f.related_model for f in model._meta.concrete_fields if f.is_relation}
+    row_relations = (
+        {f.attname: f.related_model for f in child._meta.concrete_fields if f.is_relation}
+        if child
+        else {}
+    )
+    wanted = {}
+    for v in versions:
+        for c in v["changes"]:
+            for value in (c["old"], c["new"]):
+                if c["field"] == model.history_rows:
+                    for row in value or []:
+                        for attname, related in row_relations.items():
+                            wanted.setdefault(related, set()).add(row.get(attname))
+                elif f"{c['field']}_id" in relations:
+                    wanted.setdefault(relations[f"{c['field']}_id"], set()).add(value)
+    names = {
+        related: dict(related.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+        if any(f.name == "name" for f in related._meta.fields)
+        else {}
+        for related, ids in wanted.items()
+    }
+
+    def name(related, pk):
+        if pk is None:
+            return None
+        found = names.get(related, {}).get(pk)
+        return f"{found} (#{pk})" if found else f"#{pk} (deleted)"
+
+    def rows(value):
+        if value is None:
+            return None
+        return [
+            {
+                k.removesuffix("_id"): name(row_relations[k], v) if k in row_relations else v
+                for k, v in row.items()
+            }
+            for row in value
+        ]
+
+    out = []
+    for v in versions:
+        changes = []
+        for c in v["changes"]:
+            related = relations.get(f"{c['field']}_id")
+            if c["field"] == model.history_rows:
+                c = {**c, "old": rows(c["old"]), "new": rows(c["new"])}
+            elif related is not None:
+                c = {**c, "old": name(related, c["old"]), "new": name(related, c["new"])}
+            changes.append(c)
+        out.append({**v, "changes": changes})
+    return out
+
+
 def history_of(model, pk, team):
     """The historical records of one object of `team` (also after it was deleted)."""
     return model.history.filter(id=pk, team_id=team.pk)

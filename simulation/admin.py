@@ -222,6 +222,21 @@ class JobColumns:
         return "The team's default lineup"
 
 
+def replay_choice(run):
+    """Up to MAX_REPLAYS traces to show: each play's first one, then the rest in order
+    (the outcome read from the JSON in the query, not the whole frames)."""
+    rows = list(
+        run.traces.order_by("index").values(
+            "index", "play_id_ref", "scenario_id_ref", "data__outcome"
+        )
+    )
+    seen, first, rest = set(), [], []
+    for row in rows:
+        (rest if row["play_id_ref"] in seen else first).append(row)
+        seen.add(row["play_id_ref"])
+    return (first + rest)[:MAX_REPLAYS]
+
+
 @admin.register(SimulationRun)
 class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/simulationrun/change_form.html"
@@ -407,7 +422,7 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
         """Charts (inline SVG), the heat map and the recorded replays (GIF URLs)."""
         if not has_metrics:
             return {}
-        traces = list(run.traces.order_by("index")[:MAX_REPLAYS])
+        traces = replay_choice(run)
         names = dict(Play.objects.filter(team=run.team_id).values_list("pk", "name"))
         scenario_names = dict(Scenario.objects.filter(team=run.team_id).values_list("pk", "name"))
         return {
@@ -417,10 +432,10 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
             "heatmap_png_url": self.picture_url(run, "heatmap", "png"),
             "replays": [
                 {
-                    "url": self.picture_url(run, f"replay-{t.index}", "gif"),
-                    "title": f"{names.get(t.play_id_ref, 'deleted play')} vs "
-                    f"{scenario_names.get(t.scenario_id_ref, 'deleted scenario')}",
-                    "outcome": outcome_text(t.data.get("outcome") or {}),
+                    "url": self.picture_url(run, f"replay-{t['index']}", "gif"),
+                    "title": f"{names.get(t['play_id_ref'], 'deleted play')} vs "
+                    f"{scenario_names.get(t['scenario_id_ref'], 'deleted scenario')}",
+                    "outcome": outcome_text(t["data__outcome"] or {}),
                 }
                 for t in traces
             ],

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from playbook import history, services
 from playbook.fieldos import fieldos_import, sources_from_data
-from playbook.models import Formation, Play
+from playbook.models import Formation, Play, Route
 from teams.models import Role
 from tests.conftest import client_for
 from tests.factories import MembershipFactory
@@ -163,6 +163,8 @@ class TestImportAndAdminHistory:
 
         page = client.get(admin_url(Play, "history", play.pk)).content.decode()
         assert "Flood (admin)" in page and editor.email in page and "Restore version 1" in page
+        route = Route.objects.get(pk=next(pk for pk in before.values() if pk))
+        assert f"{route.name} (#{route.pk})" in page  # ids read as names
         first = play.history.earliest().history_id
         response = client.post(reverse("admin:playbook_play_restore", args=[play.pk, first]))
         assert response.status_code == 302
@@ -198,8 +200,6 @@ def slot_ids(formation):
 
 
 def team_route_record(team, name):
-    from playbook.models import Route
-
     return Route.history.filter(team_id=team.pk, name=name).latest()
 
 
