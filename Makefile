@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean
+.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ BENCH ?=
 bench: install
 	@for script in $(if $(BENCH),benchmarks/$(BENCH)_bench.py,benchmarks/*_bench.py); do \
 		BENCH=$(BENCH) $(PY) $$script || exit 1; done
+
+$(VENV)/.load-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	touch $@
+
+# Load test (docs/load.md): PostgreSQL + gunicorn + db_worker + locust, 50 users, 60 s.
+load: $(VENV)/.load-installed
+	bash scripts/load.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
