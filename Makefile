@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load
+.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load fuzz
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ BENCH ?=
 bench: install
 	@for script in $(if $(BENCH),benchmarks/$(BENCH)_bench.py,benchmarks/*_bench.py); do \
 		BENCH=$(BENCH) $(PY) $$script || exit 1; done
+
+# Long schemathesis run: FUZZ_EXAMPLES (default 100) positive + negative cases per operation.
+fuzz: install
+	bash scripts/fuzz.sh $(PYTEST_ARGS)
 
 $(VENV)/.load-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev,load]'

@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.urls import re_path, reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.negotiation import BaseContentNegotiation
 
 # Bump when the drawing code changes what a picture looks like.
@@ -111,6 +111,13 @@ class FirstRenderer(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
+
+
+def ext_parameter(*exts):
+    """The `ext` path parameter of an image URL (…/diagram.svg), for the schema."""
+    return OpenApiParameter(
+        "ext", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(exts), description="Format."
+    )
 
 
 def schema_responses(*exts, description="The picture; 304 when If-None-Match holds its ETag."):

@@ -124,8 +124,8 @@ class PlaybookViewSet(TeamScopedViewSet):
         """Write an earlier version back (validated like any edit; recorded as a new
         version). 400 when it can't be restored (e.g. its formation was deleted)."""
         obj = self.get_object()
-        if int(history_id) > MAX_ID:
-            raise Http404("No such version.")
+        if int(history_id) > MAX_ID or not obj.history.filter(history_id=history_id).exists():
+            raise Http404("No such version of this object.")
         restored = history.restore(obj, int(history_id))
         return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
 
@@ -255,7 +255,10 @@ class PlayViewSet(PictureMixin, PlaybookViewSet):
     def _drawable(self):
         return self.picture_object(images.with_drawing_data(self.get_queryset()))
 
-    @extend_schema(parameters=[SCENARIO_PARAM], responses=img.schema_responses("svg", "png"))
+    @extend_schema(
+        parameters=[SCENARIO_PARAM, img.ext_parameter("svg", "png")],
+        responses=img.schema_responses("svg", "png"),
+    )
     def diagram(self, request, ext, *args, **kwargs):
         """The play diagram (`diagram.svg` or `diagram.png`): formation, routes with
         arrows, QB progression numbers, motion dashed; with `?scenario=` the defenders."""
@@ -300,7 +303,10 @@ class ScenarioViewSet(PictureMixin, PlaybookViewSet):
     search_fields = ["name", "external_id", "notes"]
     picture_actions = {"preview", "preview_image"}
 
-    @extend_schema(parameters=[PLAY_PARAM], responses=img.schema_responses("svg", "png"))
+    @extend_schema(
+        parameters=[PLAY_PARAM, img.ext_parameter("svg", "png")],
+        responses=img.schema_responses("svg", "png"),
+    )
     def preview_image(self, request, ext, *args, **kwargs):
         """The scenario preview (`preview.svg` / `preview.png`): defenders, zones as
         circles, man lines, rush paths, against `?play=` or a plain spread."""

@@ -108,6 +108,7 @@ class SimulationRunViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("value", OpenApiTypes.STR, enum=images.HEATMAP_VALUES),
+            img.ext_parameter("svg", "png"),
         ],
         responses=img.schema_responses("svg", "png"),
     )

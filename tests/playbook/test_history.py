@@ -89,12 +89,12 @@ class TestApiHistory:
         play.refresh_from_db()
         assert play.formation == other
 
-    def test_unknown_version_and_other_teams_are_404_or_400(self, team, other_team, coaches):
+    def test_unknown_version_and_other_teams_are_404(self, team, other_team, coaches):
         api = coaches[1][0]
         play, theirs = b.play(team), b.play(other_team)
         assert api.get(url(theirs, "history")).status_code == 404
         mine_theirs_version = theirs.history.latest().history_id
-        assert api.post(url(play, "restore", history_id=mine_theirs_version)).status_code == 400
+        assert api.post(url(play, "restore", history_id=mine_theirs_version)).status_code == 404
         assert api.post(url(theirs, "restore", history_id=1)).status_code == 404
 
     def test_members_read_history_but_cannot_restore(self, team, member):
