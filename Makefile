@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load fuzz
+.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load fuzz browser-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,18 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test-sqlite: install
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
+# Debian's chromium + chromedriver for tests/browser/, installed only when missing.
+browser-deps:
+	@bash scripts/browser-deps.sh
 
-test-postgres: install
-	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+# Two pytest workers (pytest-xdist): the machines have two cores.
+PYTEST_WORKERS ?= 2
+
+test-sqlite: install browser-deps
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
+
+test-postgres: install browser-deps
+	bash scripts/test-postgres.sh -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
 

@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from config.images import AdminPictures
-from playbook import history, images, services, validation
+from playbook import editor, history, images, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
     Formation,
@@ -802,7 +802,7 @@ class PlayerAdmin(TeamOwnedAdmin):
 
 
 @admin.register(Formation)
-class FormationAdmin(TeamOwnedAdmin):
+class FormationAdmin(editor.FormationEditor, TeamOwnedAdmin):
     list_display = ("name", "ruleset", "play_count", "warnings_badge", "team")
     list_select_related = ("team", "ruleset")
     list_filter = ("team",)
@@ -837,7 +837,7 @@ class FormationAdmin(TeamOwnedAdmin):
 
 
 @admin.register(Route)
-class RouteAdmin(TeamOwnedAdmin):
+class RouteAdmin(editor.RouteEditor, TeamOwnedAdmin):
     list_display = ("name", "settle", "legs", "used_by", "warnings_badge", "team")
     list_filter = ("settle", "team")
     readonly_fields = ("legs", "warnings_list")
@@ -1020,7 +1020,7 @@ def simulate(model_admin, request, queryset):
 
 
 @admin.register(Play)
-class PlayAdmin(TeamOwnedAdmin):
+class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
     form = PlayForm
     list_display = ("thumbnail", "name", "formation", "tag_list", "reads", "warnings_badge", "team")
     list_display_links = ("thumbnail", "name")
@@ -1104,7 +1104,7 @@ class PlayAdmin(TeamOwnedAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(TeamOwnedAdmin):
+class ScenarioAdmin(editor.ScenarioEditor, TeamOwnedAdmin):
     form = ScenarioForm
     list_display = ("name", "coverage", "shell", "rushers", "warnings_badge", "team")
     list_filter = ("coverage", "shell", "team")

@@ -1,0 +1,1 @@
+"""Browser tests: headless Debian Chromium through Selenium (docs/editor.md)."""
