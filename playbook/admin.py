@@ -583,6 +583,20 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
             obj.refresh_warnings()
         history.seal(obj)  # the inlines were saved after the object's history record
 
+    def picture_block(self, obj, name, links):
+        """The saved picture `name` (SVG) at full size with links to other formats."""
+        if obj.pk is None:
+            return f"Shown once the {self.opts.verbose_name} is saved."
+        return format_html(
+            '<img src="{}" alt="{} of {}" style="max-width:100%;width:384px"><p>{}</p>',
+            self.picture_url(obj, name, "svg"),
+            name.capitalize(),
+            obj.name,
+            format_html_join(
+                " · ", '<a href="{}">{}</a>', ((self.picture_url(obj, *p), t) for t, *p in links)
+            ),
+        )
+
     # --- history: every version, who and where from; restore an earlier one ---------------
 
     def get_urls(self):
@@ -1065,16 +1079,8 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
 
     @admin.display(description="diagram")
     def diagram(self, play):
-        if play.pk is None:
-            return "Shown once the play is saved."
-        return format_html(
-            '<img src="{}" alt="Diagram of {}" style="max-width:100%;width:384px">'
-            '<p><a href="{}">PNG</a> · <a href="{}">Watch it run (GIF)</a></p>',
-            self.picture_url(play, "diagram", "svg"),
-            play.name,
-            self.picture_url(play, "diagram", "png"),
-            self.picture_url(play, "animation", "gif"),
-        )
+        links = [("PNG", "diagram", "png"), ("Watch it run (GIF)", "animation", "gif")]
+        return self.picture_block(play, "diagram", links)
 
     @admin.display(description="tags")
     def tag_list(self, play):
@@ -1134,15 +1140,7 @@ class ScenarioAdmin(editor.ScenarioEditor, TeamOwnedAdmin):
 
     @admin.display(description="preview")
     def preview(self, scenario):
-        if scenario.pk is None:
-            return "Shown once the scenario is saved."
-        return format_html(
-            '<img src="{}" alt="Preview of {}" style="max-width:100%;width:384px">'
-            '<p><a href="{}">PNG</a></p>',
-            self.picture_url(scenario, "preview", "svg"),
-            scenario.name,
-            self.picture_url(scenario, "preview", "png"),
-        )
+        return self.picture_block(scenario, "preview", [("PNG", "preview", "png")])
 
     @admin.display(description="rushers", ordering="rushers_total")
     def rushers(self, scenario):

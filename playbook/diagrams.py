@@ -202,14 +202,20 @@ def offense_of(play):
     return _Offense(alignment, start, routes, list(play.progression or []), motion, times)
 
 
-def _default_offense(rules):
-    """A plain spread (no routes) for a scenario previewed without a play."""
+def spread(rules):
+    """role → (x, y): the plain spread a scenario is shown against without a play."""
     roles = offense_roles(rules.players_per_side)
     alignment = {"QB": (-5.0, 0.0), "CENTER": (0.0, 0.0)}
     wide = max(rules.half_width - 3.0, 4.0)
     spots = [-wide, wide, wide / 2, -wide / 2, wide * 0.75, -wide * 0.75]
     for role, y in zip(roles[2:], spots, strict=False):
         alignment[role] = (0.0, y)
+    return alignment
+
+
+def _default_offense(rules):
+    """A plain spread (no routes) for a scenario previewed without a play."""
+    alignment = spread(rules)
     return _Offense(alignment, dict(alignment), {}, [], None)
 
 

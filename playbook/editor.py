@@ -57,17 +57,6 @@ def number_or_none(value):
     return int(value) if str(value).isdigit() and int(value) <= MAX_ID else None
 
 
-def spread(rules):
-    """role → (x, y): the plain spread a scenario is shown against (as the diagrams do)."""
-    roles = offense_roles(rules.players_per_side)
-    alignment = {"QB": (-5.0, 0.0), "CENTER": (0.0, 0.0)}
-    wide = max(rules.half_width - 3.0, 4.0)
-    spots = [-wide, wide, wide / 2, -wide / 2, wide * 0.75, -wide * 0.75]
-    for role, y in zip(roles[2:], spots, strict=False):
-        alignment[role] = (0.0, y)
-    return alignment
-
-
 def lined_up(defenders, start, eligible):
     """Defender rows as the engine lines them up: MAN `auto` (or a role the offense
     lacks) matched to a receiver, a man defender over his man, zones with a radius."""
@@ -218,14 +207,14 @@ class ScenarioEditor(EditorMixin):
         return report, {"offense": self._spread(rules), "man": self._man(defenders, rules)}
 
     def _spread(self, rules):
-        return [{"role": role, "x": x, "y": y} for role, (x, y) in spread(rules).items()]
+        return [{"role": role, "x": x, "y": y} for role, (x, y) in diagrams.spread(rules).items()]
 
     def _man(self, defenders, rules):
         """Whom each MAN defender covers against the plain spread; {} while the rows do
         not make a valid defense."""
         if not validation.check_scenario(defenders, rules).ok:
             return {}
-        start = spread(rules)
+        start = diagrams.spread(rules)
         eligible = [role for role in start if role != "QB"]
         return {
             a.name: a.target for a in lined_up(defenders, start, eligible) if a.duty == Duty.MAN

@@ -17,15 +17,7 @@ WORKERS=${LOAD_WORKERS:-4}
 THREADS=${LOAD_THREADS:-4}
 PY=.venv/bin/python
 
-find_bin() {
-  local name=$1
-  for dir in "${PGBIN:-}" /usr/local/bin /usr/lib/postgresql/*/bin; do
-    [ -n "$dir" ] && [ -x "$dir/$name" ] && { echo "$dir/$name"; return; }
-  done
-  command -v "$name" || true
-}
-INITDB=$(find_bin initdb)
-PG_CTL=$(find_bin pg_ctl)
+source scripts/pg-cluster.sh
 if [ -z "$INITDB" ] || [ -z "$PG_CTL" ]; then
   echo "!!! PostgreSQL binaries (initdb, pg_ctl) not found: the load test needs them." >&2
   exit 1
@@ -39,11 +31,6 @@ done
 
 pg=$(mktemp -d /tmp/fieldos-load-pg.XXXXXX)   # cluster and socket (owned by postgres)
 work=$(mktemp -d /tmp/fieldos-load.XXXXXX)    # logs, summary
-as_pg=()
-if [ "$(id -u)" = "0" ]; then
-  chown postgres: "$pg"
-  as_pg=(runuser -u postgres --)
-fi
 pids=()
 cleanup() {
   local pid
@@ -53,16 +40,14 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
-  "${as_pg[@]}" "$PG_CTL" -D "$pg/data" -m fast stop >/dev/null 2>&1 || true
+  pg_stop "$pg"
   rm -rf "$pg" "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== PostgreSQL ($("$INITDB" --version)), socket in $pg"
-"${as_pg[@]}" "$INITDB" -D "$pg/data" -U fieldos --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$PG_CTL" -D "$pg/data" -l "$pg/server.log" -w \
-  -o "-c listen_addresses='' -k $pg" start >/dev/null
+pg_start "$pg"
 $PY -c "import psycopg, sys
 psycopg.connect(host=sys.argv[1], user='fieldos', dbname='postgres', autocommit=True).execute(
     'CREATE DATABASE fieldos')" "$pg"
