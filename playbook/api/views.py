@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from config import images as img
@@ -46,7 +46,9 @@ class PictureMixin(img.PictureEndpoints):
 
     def picture_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(queryset, pk=_id_or_404(self.kwargs["pk"]))
+        if not _is_id(self.kwargs["pk"]):
+            raise Http404("Not found.")
+        return get_object_or_404(queryset, pk=int(self.kwargs["pk"]))
 
     def picture_param(self, name, model):
         """An optional ?scenario= / ?play= id: this team's object or 404."""
@@ -58,13 +60,14 @@ class PictureMixin(img.PictureEndpoints):
             queryset = images.with_drawing_data(queryset)
         else:
             queryset = queryset.prefetch_related("defenders")
-        return get_object_or_404(queryset, pk=_id_or_404(value))
+        found = queryset.filter(pk=int(value)).first() if _is_id(value) else None
+        if found is None:
+            raise NotFound(f"No {model._meta.verbose_name} {value} in this team ({name}=).")
+        return found
 
 
-def _id_or_404(value):
-    if not str(value).isdigit() or int(value) > MAX_ID:
-        raise Http404("Not found.")
-    return int(value)
+def _is_id(value):
+    return str(value).isdigit() and int(value) <= MAX_ID
 
 
 def _describe(objects):

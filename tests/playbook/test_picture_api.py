@@ -81,6 +81,7 @@ class TestPlayDiagram:
     def test_bad_scenario_is_404(self, api, team, query):
         response = api.get(diagram_url(b.play(team)) + query)
         assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert "No scenario" in response.json()["detail"]
 
     def test_other_teams_ids_are_404_in_json_even_when_asking_for_an_image(
         self, api, team, other_team
