@@ -20,7 +20,10 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import (
+    post_create_historical_record,
+    pre_create_historical_record,
+)
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Fields that change on every save and say nothing to a coach.
@@ -68,16 +71,25 @@ def _fill_extras(sender, instance, history_instance, **kwargs):
     if history_instance.history_type == "-":
         previous = instance.history.order_by("-history_date", "-history_id").first()
         history_instance.rows = previous.rows if previous else None
-    else:
+    elif not getattr(instance, "rows_follow", False):  # else seal() writes them
         history_instance.rows = rows_of(instance)
+
+
+@receiver(post_create_historical_record)
+def _remember(sender, instance, history_instance, **kwargs):
+    instance.history_record = history_instance  # for seal(), without a query
 
 
 def seal(obj):
     """After the child rows were replaced: the latest record holds the rows as saved."""
-    latest = obj.history.order_by("-history_date", "-history_id").first()
+    latest = getattr(obj, "history_record", None)
+    if latest is None:
+        latest = obj.history.order_by("-history_date", "-history_id").first()
     rows = rows_of(obj)
     if latest is not None and latest.rows != rows:
         type(latest).objects.filter(pk=latest.pk).update(rows=rows)
+        latest.rows = rows
+    obj.rows_follow = False
 
 
 def baseline(objects, source_name="fixture"):

@@ -121,6 +121,7 @@ def _refuse(report):
 
 def _save(instance, model, team, data):
     instance = instance or model(team=team)
+    instance.rows_follow = bool(model.history_rows)  # _replace_rows() seals the version
     for name, value in data.items():
         setattr(instance, name, value)
     # Field limits and choices (ratings 0–100, jitter ranges …) for every caller, not only
