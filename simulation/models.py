@@ -7,6 +7,7 @@ it all. Traces are stored per recorded episode."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from playbook.constants import Bucket
 from playbook.models import Lineup, Play, Ruleset, Scenario
@@ -70,6 +71,9 @@ class SimulationSlice(models.Model):
     last_chunk = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When its task was (last) put on the queue."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     state = models.JSONField(null=True, blank=True, help_text="MetricsAggregator state.")
 
@@ -131,6 +135,9 @@ class Policy(models.Model):
     stats = models.JSONField(default=dict, blank=True)
     curve = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When its task was (last) put on the queue."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
     finished_at = models.DateTimeField(null=True, blank=True)

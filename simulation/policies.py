@@ -145,6 +145,22 @@ def policy_recover_stale(now=None):
     )
 
 
+def policy_requeue_lost(now=None):
+    """Policies still queued STALE_AFTER after their task was put on the queue lost it (a
+    worker died after taking it, before starting): queue them again — safe, a policy is
+    trained once (policy_train claims it). Returns how many."""
+    from simulation.policy_tasks import train_policy_task
+
+    now = now or timezone.now()
+    lost = Policy.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - STALE_AFTER)
+    requeued = 0
+    for pk in lost.values_list("pk", flat=True):
+        if Policy.objects.filter(pk=pk, status=JobStatus.QUEUED).update(queued_at=timezone.now()):
+            train_policy_task.enqueue(pk)
+            requeued += 1
+    return requeued
+
+
 # --- training -------------------------------------------------------------------------
 
 

@@ -12,4 +12,4 @@ def train_policy_task(policy_id):
 
 @task()
 def recover_policies_task():
-    return policies.policy_recover_stale()
+    return policies.policy_recover_stale(), policies.policy_requeue_lost()

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 INLINE_EPISODES = 20_000  # runs up to this many episodes in all finish inside the request
 MIN_SLICES = 25  # ≥ 25 slices when the run is large enough: progress moves ≤ 4 % a step
 MAX_SLICE_CHUNKS = 64  # 65,536 episodes: a few seconds of one worker
-STALE_AFTER = timedelta(minutes=10)  # a slice "running" this long lost its worker
+STALE_AFTER = timedelta(minutes=10)  # a job "running" (or "queued") this long lost its worker
 
 
 def _slices(run, pairs):
@@ -123,7 +123,9 @@ def slice_run(slice_id, inputs=None):
     with transaction.atomic():
         piece = SimulationSlice.objects.select_for_update().select_related("run").get(pk=slice_id)
         run = piece.run
-        if piece.status == JobStatus.SUCCEEDED or run.status in FINISHED:
+        # Finished, or another worker has it (a task may be on the queue twice after a
+        # recovery): leave it.
+        if piece.status != JobStatus.QUEUED or run.status in FINISHED:
             return
         piece.status, piece.started_at, piece.attempts = (
             JobStatus.RUNNING,
@@ -237,23 +239,41 @@ def simulation_run_cancel(run):
 
 def simulation_recover_stale(now=None, run=None):
     """Slices whose worker died (running longer than STALE_AFTER) are re-queued, up to
-    3 attempts; after that their run fails. Returns (requeued, failed) counts. Runs from
-    cron (recover_simulations) and whenever someone looks at an unfinished run."""
-    from simulation.tasks import run_slice_task
-
+    3 attempts; after that their run fails. Slices queued longer than that are put on the
+    queue again. Returns (requeued, failed) counts. Runs from cron (recover_simulations)
+    and whenever someone looks at an unfinished run."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = SimulationSlice.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).exclude(
         run__status__in=FINISHED
     )
     if run is not None:
         stale = stale.filter(run=run)
+    # Queued this long: its task was lost (a worker died after taking it off the queue,
+    # before starting it). Putting it on the queue again is safe: slice_run() runs a
+    # slice once; with a real backlog this adds one duplicate per STALE_AFTER at most.
+    lost = SimulationSlice.objects.filter(status=JobStatus.QUEUED, queued_at__lt=cutoff).exclude(
+        run__status__in=FINISHED
+    )
+    if run is not None:
+        lost = lost.filter(run=run)
     requeued = failed = 0
     for piece in stale.select_related("run"):
         if piece.attempts >= 3:
             _fail(piece.run, piece, RuntimeError("a worker died on this run three times"))
             failed += 1
             continue
-        SimulationSlice.objects.filter(pk=piece.pk).update(status=JobStatus.QUEUED)
-        run_slice_task.enqueue(piece.pk)
-        requeued += 1
+        requeued += _requeue(piece.pk, JobStatus.RUNNING)
+    for pk in lost.values_list("pk", flat=True):
+        requeued += _requeue(pk, JobStatus.QUEUED)
     return requeued, failed
+
+
+def _requeue(slice_id, status):
+    from simulation.tasks import run_slice_task
+
+    if not SimulationSlice.objects.filter(pk=slice_id, status=status).update(
+        status=JobStatus.QUEUED, queued_at=timezone.now()
+    ):
+        return 0  # someone else moved it meanwhile
+    run_slice_task.enqueue(slice_id)
+    return 1

@@ -320,7 +320,7 @@ print(json.dumps({"before": before, "recover": out.getvalue().strip(), "after": 
     assert before["detail"]["status"] == "running" and before["detail"]["progress"] < 100
     assert before["recommend"]["status"] == "running"
     assert before["game_plan"]["policy"] is None  # only succeeded policies make a game plan
-    assert seen["recover"] == "1 policy training(s) marked failed."
+    assert seen["recover"] == "1 policy training(s) marked failed, 0 queued again."
     assert after["detail"]["status"] == "failed"
     assert "The training worker stopped" in after["detail"]["error"]
     assert after["detail"]["finished_at"]

@@ -214,9 +214,29 @@ class TestJobs:
         assert alive.status == JobStatus.RUNNING and done.status == JobStatus.SUCCEEDED
         Policy.objects.filter(pk=alive.pk).update(heartbeat_at=old)
         call_command("recover_policies")
-        assert "1 policy training(s) marked failed." in capsys.readouterr().out
+        assert "1 policy training(s) marked failed, 0 queued again." in capsys.readouterr().out
         alive.refresh_from_db()
         assert alive.status == JobStatus.FAILED
+
+    def test_a_policy_whose_task_was_lost_is_queued_again(self, team, setup, monkeypatch):
+        common = {"team": team, "algorithm": "ucb1", "episodes": 1000, "seed": 1}
+        old = timezone.now() - timedelta(minutes=11)
+        lost = Policy.objects.create(status=JobStatus.QUEUED, **common)
+        Policy.objects.filter(pk=lost.pk).update(queued_at=old)
+        fresh = Policy.objects.create(status=JobStatus.QUEUED, **common)
+        enqueued = []
+        from types import SimpleNamespace
+
+        from simulation import policy_tasks
+
+        monkeypatch.setattr(
+            policy_tasks, "train_policy_task", SimpleNamespace(enqueue=enqueued.append)
+        )
+        assert policies.policy_requeue_lost() == 1
+        assert enqueued == [lost.pk]
+        lost.refresh_from_db()
+        assert lost.queued_at > old and fresh.status == JobStatus.QUEUED
+        assert policies.policy_requeue_lost() == 0  # once per STALE_AFTER
 
 
 class TestValidationAndAccess:

@@ -287,6 +287,32 @@ class TestJobs:
         assert not run.slices.filter(status=JobStatus.SUCCEEDED).exists()
         assert coach_api.post(run_url(run, "cancel")).status_code == 409
 
+    def test_a_slice_whose_task_was_lost_is_queued_again_once(self, team, setup):
+        run = self._queued(team, setup)
+        lost = run.slices.order_by("id").first()
+        hour_ago = timezone.now() - timedelta(hours=1)
+        for slice_id in run.slices.exclude(pk=lost.pk).values_list("id", flat=True):
+            services.slice_run(slice_id)
+        SimulationSlice.objects.filter(pk=lost.pk).update(queued_at=hour_ago)
+        assert services.simulation_recover_stale() == (1, 0)  # immediate backend runs it
+        lost.refresh_from_db()
+        assert lost.status == JobStatus.SUCCEEDED and lost.attempts == 1
+        assert services.simulation_recover_stale() == (0, 0)
+
+    def test_a_recently_queued_slice_is_left_on_the_queue(self, team, setup):
+        self._queued(team, setup)
+        assert services.simulation_recover_stale() == (0, 0)
+
+    def test_a_slice_another_worker_is_running_is_not_run_twice(self, team, setup):
+        run = self._queued(team, setup)
+        busy = run.slices.first()
+        SimulationSlice.objects.filter(pk=busy.pk).update(
+            status=JobStatus.RUNNING, attempts=1, started_at=timezone.now()
+        )
+        services.slice_run(busy.pk)  # a duplicate task of the same slice
+        busy.refresh_from_db()
+        assert busy.status == JobStatus.RUNNING and busy.attempts == 1 and busy.state is None
+
     def test_recover_command(self, capsys):
         from django.core.management import call_command
 

@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from simulation.policies import STALE_AFTER, policy_recover_stale
+from simulation.policies import STALE_AFTER, policy_recover_stale, policy_requeue_lost
 
 
 class Command(BaseCommand):
     help = (
-        f"Fail policy trainings whose worker died (running with no progress for {STALE_AFTER}). "
+        f"Fail policy trainings whose worker died (running with no progress for {STALE_AFTER}) "
+        "and queue again those whose task was lost (queued that long). "
         "Run it every few minutes from cron next to the workers."
     )
 
     def handle(self, *args, **options):
         failed = policy_recover_stale()
-        self.stdout.write(f"{failed} policy training(s) marked failed.")
+        requeued = policy_requeue_lost()
+        self.stdout.write(f"{failed} policy training(s) marked failed, {requeued} queued again.")
