@@ -1046,7 +1046,11 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
     actions = ["mirror", "duplicate", "simulate"]
     fieldsets = (
         section(None, "team name external_id formation ruleset tags notes"),
-        section("Diagram", "diagram", description="As saved; the editor above shows edits live."),
+        section(
+            "Diagram",
+            "diagram",
+            description="As saved; the field editor below shows your edits as you make them.",
+        ),
         WARNINGS,
         section(
             "Pre-snap motion (optional)",
