@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.urls import re_path, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.negotiation import BaseContentNegotiation
@@ -67,14 +68,17 @@ class Image:
 
 
 def serve(request, image: Image) -> HttpResponse:
-    etag = f'"{image.key}"'
-    matches = request.headers.get("If-None-Match", "")
-    if etag in {tag.strip().removeprefix("W/") for tag in matches.split(",")}:
+    etag = f'"{image.key}-{image.ext}"'  # the SVG and the PNG of one picture differ
+    matches = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("If-None-Match", "").split(",")
+    }
+    if etag in matches or "*" in matches:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(image.data(), content_type=image.content_type)
         if image.filename:
-            response["Content-Disposition"] = f'inline; filename="{image.filename}"'
+            response["Content-Disposition"] = content_disposition_header(False, image.filename)
     response["ETag"] = etag
     # Team data: browsers may keep it, shared caches may not; revalidate every time.
     patch_cache_control(response, private=True, no_cache=True)
@@ -82,6 +86,7 @@ def serve(request, image: Image) -> HttpResponse:
 
 
 def safe_filename(name: str, ext: str) -> str:
+    """The picture's download name (any script; Content-Disposition encodes it)."""
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
     return f"{(stem or 'picture')[:60]}.{ext}"
 
@@ -138,7 +143,9 @@ class AdminPictures:
         return [
             re_path(
                 r"^(?P<object_id>.+)/picture/(?P<name>[\w-]+)\.(?P<ext>svg|png|gif|pdf)$",
-                self.admin_site.admin_view(self.picture_view),
+                # cacheable: admin views are never_cache (no-store) otherwise, and the
+                # ETag could never save a download.
+                self.admin_site.admin_view(self.picture_view, cacheable=True),
                 name="{}_{}_picture".format(*info),
             ),
             *super().get_urls(),

@@ -15,7 +15,7 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, router
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Count, Max, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -84,12 +84,16 @@ def describe(error):
     return f"it clashes with an existing object ({error})"
 
 
+def _plain(value):
+    if value is None or value == []:
+        return "—"
+    return " + ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def show(value):
     """A history value as a coach reads it: child rows one per line, ids as #n."""
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        return [
-            ", ".join(f"{k} {'—' if v is None else v}" for k, v in row.items()) for row in value
-        ]
+        return [", ".join(f"{k} {_plain(v)}" for k, v in row.items()) for row in value]
     if value in (None, "", []):
         return ["—"]
     return [", ".join(map(str, value)) if isinstance(value, list) else str(value)]
@@ -643,14 +647,17 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
             request, type(obj).objects.filter(pk=obj.pk)
         ):
             return HttpResponseRedirect(back)
+        wanted = obj.history.filter(history_id=history_id).values_list("version", flat=True)
         try:
-            restored = history.restore(obj, int(history_id))
+            with transaction.atomic():
+                restored = history.restore(obj, int(history_id))
         except (ValidationError, IntegrityError) as error:
             self.message_user(request, f"Not restored: {describe(error)}", messages.ERROR)
             return HttpResponseRedirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))
         self.message_user(
             request,
-            f"Restored: {restored} is now as it was then (version {restored.version}).",
+            f"Restored {restored} as it was in version {wanted.first()} (saved as version "
+            f"{restored.version}).",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(back)

@@ -169,6 +169,7 @@ def versions(obj_or_history):
                 "source": record.source,
                 "action": ACTIONS[record.history_type],
                 "version": record.version,
+                "reason": record.history_change_reason or "",
                 "changes": changes(record, previous),
             }
         )
@@ -285,6 +286,17 @@ def restore(obj, history_id):
     if record is None or record.history_type == "-":
         raise ValidationError("No such version of this object.")
     model = type(obj)
+    taken = model.objects.filter(team=obj.team, name=record.name).exclude(pk=obj.pk).exists()
+    if taken:
+        raise ValidationError(
+            {
+                "name": [
+                    f"Another {model._meta.verbose_name} is called '{record.name}' now: "
+                    "rename it first, then restore this version."
+                ]
+            }
+        )
+    obj._change_reason = f"restored version {record.version}"
     data = {}
     for field in _fields(model):
         if field.name in QUIET_FIELDS:
@@ -317,6 +329,26 @@ def restore(obj, history_id):
 # --- optimistic concurrency --------------------------------------------------------------
 
 
+def locked_version(model, pk):
+    """The stored version, the row locked until the transaction ends."""
+    return model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)[0]
+
+
+def stale_message(model, pk, current, expected):
+    """Who saved `model` #pk since the client loaded version `expected`, and when."""
+    latest = (
+        model.history.filter(id=pk).order_by("-history_date").select_related("history_user").first()
+    )
+    who = latest.history_user.email if latest and latest.history_user else "Someone"
+    when = f" at {latest.history_date:%Y-%m-%d %H:%M:%S} UTC" if latest else ""
+    label = model._meta.verbose_name
+    return (
+        f"{who} saved this {label}{when} (version {current}); you sent version "
+        f"{expected}. Your changes were not saved: reload it to see theirs, then make yours "
+        "again."
+    )
+
+
 def stale_edit(model, pk, expected):
     """None when `expected` is the stored version (or not given); otherwise the message
     saying who saved since. Locks the row, so call it inside the write's transaction."""
@@ -326,14 +358,4 @@ def stale_edit(model, pk, expected):
     current = current.first()
     if current is None or current == expected:
         return None
-    latest = (
-        model.history.filter(id=pk).order_by("-history_date").select_related("history_user").first()
-    )
-    who = latest.history_user.email if latest and latest.history_user else "Someone"
-    when = f" at {latest.history_date:%Y-%m-%d %H:%M:%S} UTC" if latest else ""
-    label = model._meta.verbose_name
-    return (
-        f"{who} saved this {label}{when} (version {current}) after you loaded version "
-        f"{expected}. Your changes were not saved: reload it to see theirs, then make yours "
-        "again."
-    )
+    return stale_message(model, pk, current, expected)

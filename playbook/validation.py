@@ -86,7 +86,9 @@ def fmt(value):
 
 def _number(report, path, value):
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        report.error(path, f"{value!r} is not a number")
+        report.error(
+            path, "a number is needed here" if value is None else f"{value!r} is not a number"
+        )
         return False
     return True
 
@@ -330,7 +332,9 @@ def check_scenario(defenders, rules=Rules()):
     for i, d in enumerate(defenders):
         path = f"defenders[{i}]"
         slot = d.get("slot")
-        if slot not in slots:
+        if not slot:
+            report.error(f"{path}.slot", f"pick a defender ({', '.join(slots)})")
+        elif slot not in slots:
             report.error(f"{path}.slot", f"'{slot}' is not a defender in {rules.name}")
         elif slot in seen:
             report.error(f"{path}.slot", f"'{slot}' appears twice")

@@ -319,13 +319,17 @@ def _preview_parts(play, scenario):
     offense = diagrams.offense_of(play)
     timelines = _timelines(offense, rules)
     end_ms = max((float(times[-1]) for times, _ in timelines.values()), default=0.0)
+    # The play is over at the pass clock: a very slow last leg (allowed, and warned
+    # about) must not make a 100,000-frame GIF.
+    end_ms = min(end_ms, float(rules.pass_clock_ms))
     count = math.ceil(end_ms / PREVIEW_FRAME_MS - 1e-9) + 1
     return rules, offense, timelines, count
 
 
 def preview_frame_count(play, scenario=None) -> int:
     """Frames of `preview_gif`: one per 100 ms from the snap (t = 0) until every route
-    has reached its last breakpoint (settle) or finished its run-on, rounded up."""
+    has reached its last breakpoint (settle) or finished its run-on, rounded up — at most
+    until the ruleset's pass clock."""
     return _preview_parts(play, scenario)[3]
 
 

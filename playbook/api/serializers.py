@@ -371,4 +371,5 @@ class VersionSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="admin, api, import or command.")
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     version = serializers.IntegerField()
+    reason = serializers.CharField(help_text='e.g. "restored version 3"; often empty.')
     changes = ChangeSerializer(many=True)

@@ -62,7 +62,7 @@ class PictureMixin(img.PictureEndpoints):
             queryset = queryset.prefetch_related("defenders")
         found = queryset.filter(pk=int(value)).first() if _is_id(value) else None
         if found is None:
-            raise NotFound(f"No {model._meta.verbose_name} {value} in this team ({name}=).")
+            raise NotFound(f"No {model._meta.verbose_name} {value} in this team.")
         return found
 
 
@@ -83,28 +83,38 @@ class PlaybookViewSet(TeamScopedViewSet):
     force_delete_allowed = True
     search_fields = ["name", "external_id"]
 
-    def update(self, request, *args, **kwargs):
-        """Optimistic concurrency: a `version` in the body (409) or an `If-Match` header
-        (412) that is not the stored version refuses the write, naming who saved since."""
-        if_match = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/")
-        if_match = if_match.strip('"')
-        body = request.data.get("version") if isinstance(request.data, dict) else None
-        expected, code = (if_match, 412) if if_match and if_match != "*" else (body, 409)
-        if expected is not None and (isinstance(expected, bool) or not str(expected).isdigit()):
-            raise ValidationError({"version": ["Send the version number you loaded."]})
+    def guarded(self, request, write):
+        """Optimistic concurrency for every write to one object: an `If-Match` header
+        without the stored version (412) or a `version` in the body that is not it (409)
+        refuses the write, naming who saved since. `write(obj)` runs in the same
+        transaction as the check, with the row locked."""
         with transaction.atomic():
             obj = self.get_object()
-            stale = history.stale_edit(
-                type(obj), obj.pk, None if expected is None else int(expected)
-            )
-            if stale:
-                current = type(obj).objects.get(pk=obj.pk).version
-                if code == 412:
-                    return conflict("version_mismatch", stale, status_code=412, version=current)
-                return conflict("edit_conflict", stale, version=current)
-            response = super().update(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["version"]}"'
+            current = history.locked_version(type(obj), obj.pk)
+            if_match = request.headers.get("If-Match", "").strip()
+            if if_match and if_match != "*":
+                tags = [t.strip() for t in if_match.split(",")]
+                if f'"{current}"' not in tags:  # strong comparison: W/"n" never matches
+                    loaded = next((t.strip('"') for t in tags if t.strip('"').isdigit()), "?")
+                    detail = history.stale_message(type(obj), obj.pk, current, loaded)
+                    return conflict("version_mismatch", detail, status_code=412, version=current)
+            body = request.data.get("version") if isinstance(request.data, dict) else None
+            if body is not None:
+                if isinstance(body, bool) or not str(body).isdigit():
+                    raise ValidationError({"version": ["Send the version number you loaded."]})
+                if int(body) != current:
+                    detail = history.stale_message(type(obj), obj.pk, current, body)
+                    return conflict("edit_conflict", detail, version=current)
+            response = write(obj)
+        if isinstance(response.data, dict) and "version" in response.data:
+            response["ETag"] = f'"{response.data["version"]}"'
         return response
+
+    def update(self, request, *args, **kwargs):
+        """Optimistic concurrency: see `guarded` (docs/api.md)."""
+        return self.guarded(
+            request, lambda obj: super(PlaybookViewSet, self).update(request, *args, **kwargs)
+        )
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -129,8 +139,12 @@ class PlaybookViewSet(TeamScopedViewSet):
         obj = self.get_object()
         if int(history_id) > MAX_ID or not obj.history.filter(history_id=history_id).exists():
             raise Http404("No such version of this object.")
-        restored = history.restore(obj, int(history_id))
-        return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
+
+        def write(obj):
+            restored = history.restore(obj, int(history_id))
+            return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
+
+        return self.guarded(request, write)
 
     @extend_schema(parameters=[FORCE])
     def destroy(self, request, *args, **kwargs):
@@ -357,44 +371,53 @@ class PlaybookBookViewSet(PictureMixin, PlaybookViewSet):
     @action(detail=True, methods=["post"], url_path="entries")
     def add_entry(self, request, *args, **kwargs):
         """Add a play at the end (or at `position`, 0-based) with its call number."""
-        playbook = self.get_object()
-        entry = s.EntrySerializer(data=request.data, context=self.get_serializer_context())
-        entry.is_valid(raise_exception=True)
-        entries = services.playbook_entries(playbook)
-        position = request.data.get("position", len(entries))
-        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-            raise ValidationError({"position": ["A whole number from 0."]})
-        position = min(position, len(entries))  # past the end: append
-        entries.insert(position, entry.validated_data)
-        services.playbook_write(team=self.team, data={}, entries=entries, instance=playbook)
-        return self._entries_response(playbook, status.HTTP_201_CREATED)
+
+        def write(playbook):
+            entry = s.EntrySerializer(data=request.data, context=self.get_serializer_context())
+            entry.is_valid(raise_exception=True)
+            entries = services.playbook_entries(playbook)
+            position = request.data.get("position", len(entries))
+            if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+                raise ValidationError({"position": ["A whole number from 0."]})
+            position = min(position, len(entries))  # past the end: append
+            entries.insert(position, entry.validated_data)
+            services.playbook_write(team=self.team, data={}, entries=entries, instance=playbook)
+            return self._entries_response(playbook, status.HTTP_201_CREATED)
+
+        return self.guarded(request, write)
 
     @extend_schema(request=None, responses={200: s.PlaybookSerializer})
     @action(detail=True, methods=["delete"], url_path=r"entries/(?P<entry_id>\d+)")
     def remove_entry(self, request, entry_id, *args, **kwargs):
-        playbook = self.get_object()
-        deleted, _ = PlaybookEntry.objects.filter(playbook=playbook, pk=entry_id).delete()
-        if not deleted:
-            raise Http404("No such entry in this playbook.")
-        return self._entries_response(playbook)
+        def write(playbook):
+            deleted, _ = PlaybookEntry.objects.filter(playbook=playbook, pk=entry_id).delete()
+            if not deleted:
+                raise Http404("No such entry in this playbook.")
+            playbook.save()  # a new version, with its history record
+            return self._entries_response(playbook)
+
+        return self.guarded(request, write)
 
     @extend_schema(request=s.ReorderSerializer, responses={200: s.PlaybookSerializer})
     @action(detail=True, methods=["post"])
     def reorder(self, request, *args, **kwargs):
         """`{"entries": [entry ids in the new order]}` — every entry exactly once."""
-        playbook = self.get_object()
-        body = s.ReorderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        order = body.validated_data["entries"]
-        current = {e.pk: e for e in playbook.entries.all()}
-        if sorted(order) != sorted(current):
-            raise ValidationError(
-                {"entries": [f"List every entry of the playbook once: {sorted(current)}."]}
-            )
-        with transaction.atomic():
+
+        def write(playbook):
+            body = s.ReorderSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            order = body.validated_data["entries"]
+            current = {e.pk: e for e in playbook.entries.all()}
+            if sorted(order) != sorted(current):
+                raise ValidationError(
+                    {"entries": [f"List every entry of the playbook once: {sorted(current)}."]}
+                )
             for position, pk in enumerate(order):
                 PlaybookEntry.objects.filter(pk=pk).update(order=position)
-        return self._entries_response(playbook)
+            playbook.save()  # a new version, with its history record
+            return self._entries_response(playbook)
+
+        return self.guarded(request, write)
 
     @extend_schema(responses={200: s.CallSheetGroupSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="call-sheet", pagination_class=None)

@@ -117,7 +117,12 @@ class SimulationRunViewSet(
         the number in each cell. 409 while the run has no results yet."""
         run = self.get_object()
         if not run.metrics:
-            return conflict("no_results", f"The simulation is {run.status}; no results yet.")
+            detail = (
+                f"The simulation is {run.status}; no results yet."
+                if not run.is_finished
+                else f"The simulation {run.status} before it had results."
+            )
+            return conflict("no_results", detail)
         try:
             image = images.heatmap(run, ext, request.query_params.get("value", "mean_reward"))
         except ValueError as exc:

@@ -38,6 +38,8 @@ def test_play_list_has_thumbnails_and_the_page_the_diagram(coach_client, team):
     assert svg_url in page and picture(Play, play, "animation", "gif") in page
     response = coach_client.get(svg_url)
     assert response.status_code == 200 and b"Flood" in response.content
+    assert "no-store" not in response["Cache-Control"]  # so the ETag can save a download
+    assert coach_client.get(svg_url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     gif = coach_client.get(picture(Play, play, "animation", "gif"))
     assert Image.open(io.BytesIO(gif.content)).n_frames > 5
     scenario = b.scenario(team)

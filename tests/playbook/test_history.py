@@ -267,3 +267,65 @@ def test_services_record_rows_with_the_version(team):
     latest = route.history.latest()
     assert latest.rows == [{"x": 4.0, "y": 0.0, "time_ms": 700}]
     assert latest.version == route.version == 2
+
+
+class TestEveryWriteIsGuardedAndRecorded:
+    """Found by a probe: entry changes skipped versions and history; a fresh If-Match
+    hid a stale body version; restore ignored If-Match; a taken name gave a 409."""
+
+    @pytest.fixture
+    def book(self, team):
+        plays = [b.play(team) for _ in range(3)]
+        entries = [{"play": p, "call_number": str(n)} for n, p in enumerate(plays, 1)]
+        return services.playbook_write(team=team, data={"name": "Book"}, entries=entries)
+
+    def test_entry_changes_make_versions_and_honour_if_match(self, team, coaches, book):
+        api = coaches[1][0]
+        ids = list(book.entries.values_list("pk", flat=True))
+        stale = {"HTTP_IF_MATCH": '"0"'}
+        reorder = url(book, "reorder")
+        assert api.post(reorder, {"entries": ids[::-1]}, format="json", **stale).status_code == 412
+        assert api.post(reorder, {"entries": ids[::-1]}, format="json").status_code == 200
+        remove = reverse(
+            "playbook-remove-entry",
+            kwargs={"team_id": team.pk, "pk": book.pk, "entry_id": ids[0]},
+        )
+        assert api.delete(remove, **stale).status_code == 412
+        assert api.delete(remove).status_code == 200
+        book.refresh_from_db()
+        assert book.version == 3
+        versions = api.get(url(book, "history")).json()["results"]
+        assert [v["version"] for v in versions] == [3, 2, 1]
+        assert versions[1]["changes"][0]["field"] == "entries"
+
+    def test_a_stale_body_version_counts_even_with_a_fresh_if_match(self, team, coaches):
+        api = coaches[1][0]
+        play = b.play(team)
+        fresh = api.get(url(play))["ETag"]
+        api.patch(url(play), {"notes": "x"}, format="json")
+        newer = api.get(url(play))["ETag"]
+        body = {"notes": "y", "version": 1}
+        response = api.patch(url(play), body, format="json", HTTP_IF_MATCH=newer)
+        assert response.status_code == 409
+        listed = f"{fresh}, {newer}"
+        assert (
+            api.patch(url(play), {"notes": "z"}, format="json", HTTP_IF_MATCH=listed).status_code
+            == 200
+        )
+        weak = api.patch(url(play), {"notes": "w"}, format="json", HTTP_IF_MATCH="W/" + newer)
+        assert weak.status_code == 412  # If-Match compares strongly
+
+    def test_restore_is_guarded_named_and_refuses_a_taken_name(self, team, coaches):
+        api = coaches[1][0]
+        play, other = b.play(team, name="Flood"), b.play(team, name="Other")
+        first = play.history.latest().history_id
+        api.patch(url(play), {"name": "Renamed"}, format="json")
+        stale = api.post(url(play, "restore", history_id=first), HTTP_IF_MATCH='"1"')
+        assert stale.status_code == 412
+        api.patch(url(other), {"name": "Flood"}, format="json")
+        taken = api.post(url(play, "restore", history_id=first))
+        assert taken.status_code == 400 and "name" in taken.json()["errors"]
+        api.patch(url(other), {"name": "Other"}, format="json")
+        assert api.post(url(play, "restore", history_id=first)).status_code == 200
+        latest = api.get(url(play, "history")).json()["results"][0]
+        assert latest["reason"] == "restored version 1"

@@ -61,9 +61,15 @@ class TestPlayDiagram:
         changed = api.get(diagram_url(play), HTTP_IF_NONE_MATCH=etag)
         assert changed.status_code == 200 and changed["ETag"] != etag
 
-    def test_png_and_svg_of_the_same_play_share_the_content_key(self, api, team):
-        play = b.play(team)
-        assert api.get(diagram_url(play))["ETag"] == api.get(diagram_url(play, "png"))["ETag"]
+    def test_png_and_svg_have_their_own_etags_and_any_name_downloads(self, api, team):
+        play = b.play(team, name="战术 Café Ωmega")
+        svg, png_ = api.get(diagram_url(play)), api.get(diagram_url(play, "png"))
+        assert svg["ETag"] != png_["ETag"]
+        again = api.get(diagram_url(play, "png"), HTTP_IF_NONE_MATCH=svg["ETag"])
+        assert again.status_code == 200  # the SVG's tag is not the PNG's
+        assert api.get(diagram_url(play), HTTP_IF_NONE_MATCH="*").status_code == 304
+        disposition = png_["Content-Disposition"]
+        assert disposition.startswith("inline; filename*=utf-8''") and "Caf%C3%A9" in disposition
 
     def test_mirrored_play_is_a_different_picture(self, api, team):
         play = b.play(team)

@@ -184,3 +184,11 @@ def test_postgres_search_uses_the_gin_index(team):
         cursor.execute("SET enable_seqscan = on")
     assert "play_search_gin" in plan
     assert [p.name for p in queryset] == ["Trips Flood"]
+
+
+def test_blank_numbers_and_slots_read_as_plain_words():
+    """The field editor sends blanks as null: no "None is not a number" (found by a probe)."""
+    report = v.check_route([{"x": None, "y": 0.0, "time_ms": 500}])
+    assert report.errors["breakpoints[0].x"] == ["a number is needed here"]
+    scenario = v.check_scenario([{"slot": None, "x": 5.0, "y": 0.0, "duty": "RUSH"}], v.Rules())
+    assert scenario.errors["defenders[0].slot"][0].startswith("pick a defender (D1")

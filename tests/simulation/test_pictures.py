@@ -184,3 +184,18 @@ def test_a_preview_against_a_scenario_draws_the_defenders(team):
     yellow = diagrams._rgb(diagrams.DEFENSE_FILL)
     assert frames[0][0].getpixel(spot) == yellow
     assert frames_of(pictures.preview_gif(play))[1][0][0].getpixel(spot) != yellow
+
+
+def test_preview_stops_at_the_pass_clock_whatever_the_route_timing(team):
+    """A crawling last leg (1 cm in 59 s) must not make a huge GIF (found by a probe)."""
+    from simulation.pictures import preview_frame_count
+
+    creep = b.route(
+        team,
+        breakpoints=[
+            {"x": 1.0, "y": 0.0, "time_ms": 1000},
+            {"x": 1.01, "y": 0.0, "time_ms": 60000},
+        ],
+    )
+    play = b.play(team, routes={"WR1": creep})
+    assert preview_frame_count(play) == 7000 // 100 + 1  # NFL FLAG pass clock: 7 s

@@ -763,14 +763,21 @@
       this.defense = null;
       this.scenarioSelect = byId("fe-scenario");
       this.scenarioSelect.addEventListener("change", () => this.loadDefense());
-      if (!this.config.overlay_url) this.scenarioSelect.disabled = true;
+      const saved = Boolean(this.config.overlay_url);
+      if (!saved) {
+        this.scenarioSelect.disabled = true;
+        this.scenarioSelect.title = "Save the play first to see it against a defense.";
+      }
       const button = byId("fe-simulate");
       if (button) button.addEventListener("click", () => this.simulate());
       this.help.textContent =
         "Click the receivers in the order the QB reads them (click again to drop one); " +
         "the numbers fill the progression box. Routes come from the assignment rows " +
-        "below. Pick a defense to see its zones, man lines and rusher; Simulate now runs " +
-        `${this.config.episodes} episodes of the saved play against it.`;
+        "below. " +
+        (saved
+          ? "Pick a defense to see its zones, man lines and rusher; Simulate now runs " +
+            `${this.config.episodes} episodes of the saved play against it.`
+          : "Save the play once to see it against a defense and to simulate it.");
     }
 
     offense() {
