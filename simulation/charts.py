@@ -150,7 +150,8 @@ def heatmap_picture(run, value: str = "mean_reward") -> diagrams.Picture:
             chart.text(x, y, line, 11, anchor="middle", cls="column")
     for i, pid in enumerate(plays):
         y = top + header + CELL_H * i
-        chart.text(left - 8, y + CELL_H / 2, _clip(names["play"][pid], 32), anchor="end", cls="row")
+        row_label = _clip(names["play"][pid], (left - 16) // 7)  # fits the margin
+        chart.text(left - 8, y + CELL_H / 2, row_label, anchor="end", cls="row")
         for j, sid in enumerate(scenarios):
             x = left + CELL_W * j
             v = cells.get((pid, sid))
