@@ -308,3 +308,22 @@ def test_screenshots_of_the_demo(login, live_server):
         settled(browser)  # the replay GIF loaded, nothing left running on the server
         browser.execute_script("document.getElementById('field-editor').scrollIntoView()")
         browser.save_screenshot(str(SCREENSHOTS / f"editor-{name}.png"))
+
+
+def test_play_redraws_after_its_formation_is_edited_elsewhere(login, live_server, team, coach):
+    """The formation is edited in the admin's pop-up (the pencil): when the play's window
+    gets the focus back, its editor reads the formation again and redraws."""
+    play = make.play(team)
+    browser = open_editor(login(coach), live_server, Play, play.pk)
+    wr1 = 'g.fe-player[data-role="WR1"] circle'
+
+    def wr1_x():
+        return float(css(browser, wr1)[0].get_attribute("cx"))
+
+    before = wr1_x()
+    slot = play.formation.slots.get(role="WR1")
+    slot.y -= 4.0  # as the pop-up would save it
+    slot.save()
+    browser.execute_script("window.dispatchEvent(new Event('focus'))")
+    wait(browser, lambda: abs(wr1_x() - before) > 1)
+    settled(browser)

@@ -770,6 +770,9 @@
       }
       const button = byId("fe-simulate");
       if (button) button.addEventListener("click", () => this.simulate());
+      // The formation and the routes are edited in the admin's pop-ups (the pencils):
+      // when this window gets the focus back, read them again and redraw.
+      window.addEventListener("focus", () => this.refreshShared());
       this.help.textContent =
         "Click the receivers in the order the QB reads them (click again to drop one); " +
         "the numbers fill the progression box. Routes come from the assignment rows " +
@@ -778,6 +781,36 @@
           ? "Pick a defense to see its zones, man lines and rusher; Simulate now runs " +
             `${this.config.episodes} episodes of the saved play against it.`
           : "Save the play once to see it against a defense and to simulate it.");
+    }
+
+    async refreshShared() {
+      const api = `/api/teams/${this.config.team}`;
+      const formation = byId("id_formation");
+      const jobs = [];
+      if (formation && formation.value) {
+        jobs.push(
+          send(`${api}/formations/${formation.value}/`).then(async (r) => {
+            if (r.ok) this.config.formations[formation.value] = (await r.json()).slots;
+          }),
+        );
+      }
+      for (const i of this.rows.live()) {
+        const id = this.rows.value(i, "route");
+        if (!id) continue;
+        jobs.push(
+          send(`${api}/routes/${id}/`).then(async (r) => {
+            if (!r.ok) return;
+            const route = await r.json();
+            this.config.routes[id] = {
+              name: route.name,
+              settle: route.settle,
+              breakpoints: route.breakpoints,
+            };
+          }),
+        );
+      }
+      await Promise.all(jobs);
+      this.redraw();
     }
 
     offense() {
