@@ -151,6 +151,14 @@ def gone(kind, pk):
     return format_html('<span class="sim-muted">{} #{} (deleted)</span>', kind, pk)
 
 
+def as_simulated(objects, ids, kind):
+    """Links to the objects a run simulated, by name; deleted ones by id."""
+    by_id = {o.pk: o for o in objects}
+    found = sorted((o for pk in ids if (o := by_id.get(pk))), key=lambda o: o.name)
+    parts = [linked(kind, o) for o in found] + [gone(kind, pk) for pk in ids if pk not in by_id]
+    return format_html_join(", ", "{}", ((p,) for p in parts)) or NONE
+
+
 def pair_rows(run, metrics):
     """Rows play × scenario; names come from the run's plays and scenarios (prefetched
     once by get_object), never looked up per row."""
@@ -341,9 +349,9 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     def pair_count(self, run):
         return format_html(
             '<span title="{} plays × {} scenarios">{}</span>',
-            run.plays_total,
-            run.scenarios_total,
-            run.plays_total * run.scenarios_total,
+            len(run.play_ids),
+            len(run.scenario_ids),
+            len(run.play_ids) * len(run.scenario_ids),
         )
 
     @admin.display(description="bucket", ordering="bucket")
@@ -368,7 +376,7 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
 
     @admin.display(description="episodes")
     def episodes_label(self, run):
-        pairs = run.plays_total * run.scenarios_total
+        pairs = len(run.play_ids) * len(run.scenario_ids)
         return (
             f"{run.episodes:,} per play × scenario pair; {run.episodes * pairs:,} in all "
             f"({pairs} pair{'s' * (pairs != 1)})"
@@ -380,13 +388,11 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
 
     @admin.display(description="plays")
     def plays_links(self, run):
-        plays = sorted(run.plays.all(), key=lambda p: p.name)
-        return format_html_join(", ", "{}", ((linked("play", p),) for p in plays)) or NONE
+        return as_simulated(run.plays.all(), run.play_ids, "play")
 
     @admin.display(description="scenarios")
     def scenarios_links(self, run):
-        scenarios = sorted(run.scenarios.all(), key=lambda s: s.name)
-        return format_html_join(", ", "{}", ((linked("scenario", s),) for s in scenarios)) or NONE
+        return as_simulated(run.scenarios.all(), run.scenario_ids, "scenario")
 
     @admin.display(description="ruleset")
     def ruleset_label(self, run):

@@ -32,6 +32,10 @@ class SimulationRun(models.Model):
     )
     plays = models.ManyToManyField(Play, related_name="simulation_runs")
     scenarios = models.ManyToManyField(Scenario, related_name="simulation_runs")
+    # What was simulated, kept when a play or scenario is deleted later (the links above
+    # go with the deleted object; the metrics and traces still name it by id).
+    play_ids = models.JSONField(default=list, editable=False)
+    scenario_ids = models.JSONField(default=list, editable=False)
     ruleset = models.ForeignKey(Ruleset, on_delete=models.SET_NULL, null=True, blank=True)
     lineup = models.ForeignKey(Lineup, on_delete=models.SET_NULL, null=True, blank=True)
     down = models.PositiveSmallIntegerField(default=1)

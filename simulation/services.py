@@ -55,6 +55,8 @@ def simulation_run_create(
             rules.downs_to_convert if rules else 4,
         ),
         **situation,
+        play_ids=sorted(p.pk for p in plays),
+        scenario_ids=sorted(s.pk for s in scenarios),
     )
     run.plays.set(plays)
     run.scenarios.set(scenarios)

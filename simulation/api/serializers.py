@@ -80,6 +80,8 @@ class SimulationRunSerializer(TeamScopedSerializer):
     def to_representation(self, run):
         data = super().to_representation(run)
         data["situation"] = {"down": run.down, "distance": run.distance, "yardline": run.yardline}
+        # As simulated: a play or scenario deleted since still shows (its id).
+        data["plays"], data["scenarios"] = run.play_ids, run.scenario_ids
         return data
 
     def validate(self, attrs):

@@ -366,3 +366,16 @@ def test_looking_at_a_run_recovers_a_dead_worker(coach_api, team, setup):
     SimulationRun.objects.filter(pk=run.pk).update(status=JobStatus.RUNNING)
     data = coach_api.get(run_url(run)).json()  # re-queued; the immediate backend runs them
     assert data["status"] == "succeeded"
+
+
+def test_a_deleted_play_stays_in_the_runs_that_simulated_it(coach_api, team, setup):
+    """Found by a probe: deleting a play rewrote past runs' `plays` (the M2M link went)."""
+    data = coach_api.post(runs_url(team), body(setup), format="json").json()
+    gone_id = setup["plays"][0].pk
+    from django.urls import reverse as rev
+
+    url = rev("play-detail", kwargs={"team_id": team.pk, "pk": gone_id})
+    assert coach_api.delete(url + "?force=true").status_code in (200, 204)
+    run = coach_api.get(run_url(SimulationRun.objects.get(pk=data["id"]))).json()
+    assert run["plays"] == data["plays"] and gone_id in run["plays"]
+    assert {p["play"] for p in run["metrics"]["pairs"]} == set(run["plays"])
