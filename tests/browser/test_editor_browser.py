@@ -327,3 +327,22 @@ def test_play_redraws_after_its_formation_is_edited_elsewhere(login, live_server
     browser.execute_script("window.dispatchEvent(new Event('focus'))")
     wait(browser, lambda: abs(wr1_x() - before) > 1)
     settled(browser)
+
+
+def test_a_run_on_stops_at_the_sideline_as_in_the_diagrams(login, live_server, team, coach):
+    """WR1 (lined up at y 10 on the 30-yd field) ends his route on the sideline (y 15),
+    running outward: no run-on is drawn past it; WR2's slant keeps its run-on."""
+    to_sideline = make.route(
+        team,
+        [{"x": 5.0, "y": 0.0, "time_ms": 800}, {"x": 8.0, "y": 5.0, "time_ms": 1400}],
+    )
+    play = make.play(team, routes={"WR1": to_sideline, "WR2": make.route(team, make.SLANT)})
+    browser = open_editor(login(coach), live_server, Play, play.pk)
+
+    def points(role):
+        line = css(browser, f'polyline.fe-route[data-role="{role}"]')[0]
+        return len(line.get_attribute("points").split())
+
+    assert points("WR1") == 3  # start + 2 breakpoints, nothing past the sideline
+    assert points("WR2") == 4  # start + 2 breakpoints + the run-on
+    settled(browser)

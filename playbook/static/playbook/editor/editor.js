@@ -156,6 +156,14 @@
     return [(bx - ax) / length, (by - ay) / length];
   }
 
+  /** Where a route's run-on ends: 3 yd on from (bx, by) along (ux, uy), stopped at the
+   *  sideline as in the diagrams (null when it starts out of bounds). */
+  function runOnEnd(bx, by, ux, uy, halfWidth) {
+    let t = 3;
+    if (Math.abs(uy) > 1e-9) t = Math.min(t, ((uy > 0 ? halfWidth : -halfWidth) - by) / uy);
+    return t > 0.05 ? [bx + ux * t, by + uy * t] : null;
+  }
+
   function arrowhead(ax, ay, bx, by, length = 1.0, half = 0.5) {
     const [ux, uy] = unit(ax, ay, bx, by);
     const [cx, cy] = [bx - ux * length, by - uy * length];
@@ -674,9 +682,11 @@
           this.line(this.layers.routes, bar(px, py, qx, qy), routeColour, 0.25, view, "fe-settle");
         } else {
           const [ux, uy] = unit(px, py, qx, qy);
-          const end = [qx + ux * 3, qy + uy * 3];
-          this.line(this.layers.routes, [[qx, qy], end], routeColour, 0.18, view, "fe-runon", true);
-          svg(this.layers.routes, "polygon", { points: view.points(arrowhead(qx, qy, ...end)), fill: routeColour });
+          const end = runOnEnd(qx, qy, ux, uy, this.config.rules.half_width);
+          if (end) {
+            this.line(this.layers.routes, [[qx, qy], end], routeColour, 0.18, view, "fe-runon", true);
+            svg(this.layers.routes, "polygon", { points: view.points(arrowhead(qx, qy, ...end)), fill: routeColour });
+          }
         }
       }
       this.player(view, 0, y0, this.align.role || "R", { class: "fe-player fe-runner" });
@@ -870,8 +880,8 @@
         const points = [[sx, sy], ...route.breakpoints.map((b) => [sx + b.x, sy + b.y])];
         const [[ax, ay], [bx, by]] = points.slice(-2);
         if (!route.settle) {
-          const [ux, uy] = unit(ax, ay, bx, by);
-          points.push([bx + ux * 3, by + uy * 3]);
+          const end = runOnEnd(bx, by, ...unit(ax, ay, bx, by), hw);
+          if (end) points.push(end);
         }
         const path = this.line(this.layers.routes, points, colour, 0.18, view, "fe-route");
         path.setAttribute("data-role", role);
