@@ -124,6 +124,7 @@ class Policy(models.Model):
     )
     plays = models.ManyToManyField(Play, related_name="policies")
     scenarios = models.ManyToManyField(Scenario, related_name="policies")
+    play_ids = models.JSONField(default=list, editable=False)  # as trained (see SimulationRun)
     mix = models.JSONField(default=list, help_text='[{"scenario": id, "weight": w}, …]')
     buckets = models.JSONField(default=list)
     ruleset = models.ForeignKey(Ruleset, on_delete=models.SET_NULL, null=True, blank=True)

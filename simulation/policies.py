@@ -110,6 +110,7 @@ def policy_train_start(
         params=dict(params),
         episodes=episodes,
         seed=seed,
+        play_ids=sorted(p.pk for p in plays),
     )
     policy.plays.set(plays)
     policy.scenarios.set([s for s, _ in mix])

@@ -29,6 +29,7 @@ from simulation.admin import (
     REFRESH_SECONDS,
     SHORT_BUCKETS,
     JobColumns,
+    as_simulated,
     count,
     down_label,
     linked,
@@ -414,8 +415,7 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
 
     @admin.display(description="plays")
     def plays_links(self, policy):
-        plays = sorted(policy.plays.all(), key=lambda p: p.name)
-        return format_html_join(", ", "{}", ((linked("play", p),) for p in plays)) or NONE
+        return as_simulated(policy.plays.all(), policy.play_ids, "play")
 
     @admin.display(description="defense mix")
     def mix_table(self, policy):

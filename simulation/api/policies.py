@@ -118,6 +118,11 @@ class PolicySerializer(TeamScopedSerializer):
     def validate_params(self, value):
         return dict(value)
 
+    def to_representation(self, policy):
+        data = super().to_representation(policy)
+        data["plays"] = policy.play_ids  # as trained, also after a play is deleted
+        return data
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         playbook, plays = attrs.get("playbook"), attrs.get("plays")

@@ -521,3 +521,11 @@ def test_demo_policy_finds_the_best_play(team):
         chosen = [p.pk for p in plays].index(top)
         best_low = means[best] - 1.96 * ses[best]
         assert means[chosen] + 1.96 * ses[chosen] >= best_low, (bucket, means, chosen, best)
+
+
+def test_a_deleted_play_stays_in_the_policies_trained_on_it(coach_api, team, trained):
+    before = coach_api.get(policy_url(trained)).json()["plays"]
+    gone = before[0]
+    url = reverse("play-detail", kwargs={"team_id": team.pk, "pk": gone})
+    assert coach_api.delete(url + "?force=true").status_code in (200, 204)
+    assert coach_api.get(policy_url(trained)).json()["plays"] == before
