@@ -122,9 +122,12 @@ def value(browser, element_id):
 
 
 def save(browser):
+    """Press Save and wait for the page it leads to (the changelist): the POST is done."""
     settled(browser)  # the live server shares one SQLite connection: one request at a time
+    form_page = browser.current_url  # …/add/ or …/<id>/change/
     browser.find_element(By.NAME, "_save").click()
-    wait(browser, lambda: "/change/" not in browser.current_url)
+    wait(browser, lambda: browser.current_url != form_page)
+    wait(browser, lambda: browser.execute_script("return document.readyState") == "complete")
 
 
 def test_drag_a_receiver_and_save(login, live_server, team, coach):
