@@ -66,6 +66,13 @@ class PictureMixin(img.PictureEndpoints):
         return found
 
 
+def _same(before, after):
+    """The same object apart from what every save changes."""
+    quiet = {"updated_at", "version"}
+    strip = lambda data: {k: v for k, v in data.items() if k not in quiet}  # noqa: E731
+    return isinstance(after, dict) and strip(before) == strip(after)
+
+
 def _is_id(value):
     return str(value).isdigit() and int(value) <= MAX_ID
 
@@ -105,10 +112,25 @@ class PlaybookViewSet(TeamScopedViewSet):
                 if int(body) != current:
                     detail = history.stale_message(type(obj), obj.pk, current, body)
                     return conflict("edit_conflict", detail, version=current)
+            before = self._state(obj)
             response = write(obj)
+            if before is not None and _same(before, response.data):
+                # Nothing changed: no new version, no history record (and nobody else's
+                # edit is refused over it).
+                transaction.set_rollback(True)
+                response.data = before
         if isinstance(response.data, dict) and "version" in response.data:
             response["ETag"] = f'"{response.data["version"]}"'
         return response
+
+    def _state(self, obj):
+        """The object as the API shows it (None where there is no plain detail shape)."""
+        if self.action not in ("update", "partial_update", "restore"):
+            return None
+        fresh = self.get_queryset().get(pk=obj.pk)
+        if isinstance(self, PlayViewSet):
+            attach_assignments([fresh])
+        return self.get_serializer(fresh).data
 
     def update(self, request, *args, **kwargs):
         """Optimistic concurrency: see `guarded` (docs/api.md)."""

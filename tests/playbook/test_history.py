@@ -329,3 +329,26 @@ class TestEveryWriteIsGuardedAndRecorded:
         assert api.post(url(play, "restore", history_id=first)).status_code == 200
         latest = api.get(url(play, "history")).json()["results"][0]
         assert latest["reason"] == "restored version 1"
+
+
+class TestEmptySaves:
+    """Found by a probe: an empty PATCH made a new version, so other coaches' next save
+    was refused as a conflict over nothing."""
+
+    def test_an_edit_that_changes_nothing_makes_no_version(self, team, coaches):
+        api = coaches[1][0]
+        play = b.play(team, name="Flood")
+        same = api.patch(url(play), {"name": "Flood"}, format="json")
+        assert same.status_code == 200 and same.json()["version"] == 1
+        assert api.patch(url(play), {}, format="json").json()["version"] == 1
+        assert play.history.count() == 1
+        changed = api.patch(url(play), {"notes": "new"}, format="json")
+        assert changed.json()["version"] == 2 and play.history.count() == 2
+
+    def test_restoring_the_current_version_does_nothing(self, team, coaches):
+        api = coaches[1][0]
+        route = b.route(team)
+        current = route.history.latest().history_id
+        response = api.post(url(route, "restore", history_id=current))
+        assert response.status_code == 200 and response.json()["version"] == 1
+        assert route.history.count() == 1
