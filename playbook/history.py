@@ -330,8 +330,8 @@ def restore(obj, history_id):
 
 
 def locked_version(model, pk):
-    """The stored version, the row locked until the transaction ends."""
-    return model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)[0]
+    """The stored version (None if gone), the row locked until the transaction ends."""
+    return model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True).first()
 
 
 def stale_message(model, pk, current, expected):
@@ -354,8 +354,7 @@ def stale_edit(model, pk, expected):
     saying who saved since. Locks the row, so call it inside the write's transaction."""
     if expected is None:
         return None
-    current = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)
-    current = current.first()
+    current = locked_version(model, pk)
     if current is None or current == expected:
         return None
     return stale_message(model, pk, current, expected)

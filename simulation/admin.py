@@ -7,6 +7,7 @@ run is queued or running its page reloads itself to show the progress."""
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -198,6 +199,10 @@ class JobColumns:
     """Status badge and progress bar for anything with a JobStatus (runs, policies), and
     the team column only for those who see several teams."""
 
+    def get_readonly_fields(self, request, obj=None):
+        """Jobs are made by services, never edited: every field on the page is read-only."""
+        return flatten_fieldsets(self.get_fieldsets(request, obj))
+
     def get_list_display(self, request):
         """The team column only for those who see several teams."""
         columns = super().get_list_display(request)
@@ -265,24 +270,6 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     list_per_page = 50
     empty_value_display = NONE
     actions = ["cancel_runs"]
-    readonly_fields = (
-        "team",
-        "status_badge",
-        "progress_bar",
-        "error",
-        "situation",
-        "plays_links",
-        "scenarios_links",
-        "episodes_label",
-        "seed",
-        "traces_requested",
-        "ruleset_label",
-        "lineup_label",
-        "created_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
 
     def get_fieldsets(self, request, obj=None):
         status = ["team", "status_badge", "progress_bar"]

@@ -267,28 +267,6 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
     search_fields = ("name",)
     empty_value_display = NONE
     actions = ["cancel_policies"]
-    readonly_fields = (
-        "team",
-        "name",
-        "status_badge",
-        "progress_bar",
-        "episodes_done_label",
-        "error",
-        "recommend_link",
-        "playbook_link",
-        "plays_links",
-        "mix_table",
-        "buckets_label",
-        "algorithm_label",
-        "episodes_label",
-        "seed",
-        "ruleset_label",
-        "lineup_label",
-        "created_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
 
     def get_fieldsets(self, request, obj=None):
         status = ["team", "name", "status_badge", "progress_bar", "episodes_done_label"]

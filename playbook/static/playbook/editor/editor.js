@@ -1055,37 +1055,31 @@
         "covered against a plain spread (auto: the closest one).";
     }
 
+    /** One defender row as the editor and the server's check read it. */
+    defenderRow(i) {
+      const value = (name) => num(this.rows.input(i, name));
+      return {
+        slot: this.rows.value(i, "slot"),
+        x: value("x"),
+        y: value("y"),
+        duty: this.rows.value(i, "duty"),
+        man_target: this.rows.value(i, "man_target"),
+        zone_x: value("zone_x"),
+        zone_y: value("zone_y"),
+        zone_radius: value("zone_radius"),
+      };
+    }
+
     defenders() {
-      const value = (i, name) => num(this.rows.input(i, name));
       return this.rows
         .live()
-        .map((i) => ({
-          i,
-          slot: this.rows.value(i, "slot"),
-          x: value(i, "x"),
-          y: value(i, "y"),
-          duty: this.rows.value(i, "duty"),
-          man_target: this.rows.value(i, "man_target"),
-          zone_x: value(i, "zone_x"),
-          zone_y: value(i, "zone_y"),
-          zone_radius: value(i, "zone_radius"),
-        }))
+        .map((i) => ({ i, ...this.defenderRow(i) }))
         .filter((d) => d.x !== null && d.y !== null);
     }
 
     checkRows() {
       this.checked = this.rows.live();
-      const value = (i, name) => num(this.rows.input(i, name));
-      return this.checked.map((i) => ({
-        slot: this.rows.value(i, "slot"),
-        x: value(i, "x"),
-        y: value(i, "y"),
-        duty: this.rows.value(i, "duty"),
-        man_target: this.rows.value(i, "man_target"),
-        zone_x: value(i, "zone_x"),
-        zone_y: value(i, "zone_y"),
-        zone_radius: value(i, "zone_radius"),
-      }));
+      return this.checked.map((i) => this.defenderRow(i));
     }
 
     rowLabel(index) {
