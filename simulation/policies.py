@@ -202,14 +202,18 @@ class _Trainer:
         key = (b, p, s)
         if key not in self._prepared:
             down, distance, yardline = REPRESENTATIVE[bucket]
-            self._prepared[key] = engine.prepare(
-                self.play_inputs[p],
-                self.scenario_inputs[s],
-                self.rules[s],
-                self.offense,
-                self.defense,
-                engine.Situation(down, distance, yardline),
-            )
+            try:
+                self._prepared[key] = engine.prepare(
+                    self.play_inputs[p],
+                    self.scenario_inputs[s],
+                    self.rules[s],
+                    self.offense,
+                    self.defense,
+                    engine.Situation(down, distance, yardline),
+                )
+            except Exception as exc:  # name the pair: the coach fixes a play or a defense
+                pair = f"{self.plays[p].name} vs {self.scenarios[s].name}"
+                raise type(exc)(f"{pair}: {exc}") from exc
         return self._prepared[key]
 
 

@@ -153,7 +153,7 @@ def slice_run(slice_id, inputs=None):
             traces += outcomes.traces
     except Exception as exc:  # the run fails with the reason; nothing half-done is shown
         logger.exception("simulation slice %s failed", slice_id)
-        _fail(run, piece, exc)
+        _fail(run, piece, exc, _pair_label(piece))
         return
     with transaction.atomic():
         SimulationSlice.objects.filter(pk=piece.pk).update(
@@ -219,12 +219,25 @@ def _finish(run):
     run.save(update_fields=["metrics", "status", "progress", "finished_at"])
 
 
-def _fail(run, piece, exc):
+def _pair_label(piece):
+    """'Trips Flood vs Cover 0 blitz', so a failed run says which pair broke it."""
+    play = Play.objects.filter(pk=piece.play_id_ref).values_list("name", flat=True).first()
+    defense = (
+        Scenario.objects.filter(pk=piece.scenario_id_ref).values_list("name", flat=True).first()
+    )
+    return (
+        f"{play or f'play {piece.play_id_ref}'} vs {defense or f'defense {piece.scenario_id_ref}'}"
+    )
+
+
+def _fail(run, piece, exc, pair=""):
     with transaction.atomic():
         SimulationSlice.objects.filter(pk=piece.pk).update(status=JobStatus.FAILED)
         SimulationRun.objects.filter(pk=run.pk).exclude(status__in=FINISHED).update(
             status=JobStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
+            error=f"{pair}: {type(exc).__name__}: {exc}"
+            if pair
+            else f"{type(exc).__name__}: {exc}",
             finished_at=timezone.now(),
         )
 

@@ -485,8 +485,9 @@ def prepare(
 
     # Look-back source rows: offensive roles first, then one still "path" per zone landmark
     # (shifted so that adding the zone cushion lands on the landmark itself).
-    land_x = np.array([[z.zone_x - C.ZONE_CUSHION_YD] for z in zones], dtype=np.float32)
-    land_y = np.array([[z.zone_y] for z in zones], dtype=np.float32)
+    land_x = np.array([z.zone_x - C.ZONE_CUSHION_YD for z in zones], dtype=np.float32)
+    land_y = np.array([z.zone_y for z in zones], dtype=np.float32)
+    land_x, land_y = land_x.reshape(n_zone, 1), land_y.reshape(n_zone, 1)  # (0, 1) in a Cover 0
     path_x = np.concatenate([off_x, np.repeat(land_x, n_fine, axis=1).reshape(n_zone, n_fine)])
     path_y = np.concatenate([off_y, np.repeat(land_y, n_fine, axis=1).reshape(n_zone, n_fine)])
 

@@ -429,5 +429,5 @@ def test_a_run_that_fails_inline_is_reported_on_its_page(client, staff_coach, te
     (message,) = messages_of(page)
     assert message == (
         f"Simulation #{run.pk} failed: 1 play × 1 scenario, 2,000 episodes each. "
-        "RuntimeError: engine exploded"
+        f"{run.plays.get().name} vs {run.scenarios.get().name}: RuntimeError: engine exploded"
     )

@@ -512,3 +512,17 @@ def test_empty_metrics_say_nothing_rather_than_zero():
     m = MetricsAggregator().metrics()
     assert m["episodes"] == 0 and m["completion_rate"] is None and m["median_yards"] is None
     assert math.isfinite(MetricsAggregator.of().yards_hist.sum())
+
+
+def test_a_cover_0_blitz_with_no_zone_defender_simulates(demo):
+    """Four men in man coverage and one rusher (Cover 0) leave no zone defender at all."""
+    scenario = demo.scenarios["scenario_man_with_rush"]
+    defenders = tuple(
+        replace(d, duty=MAN, man_target=AUTO) if d.duty == ZONE else d for d in scenario.defenders
+    )
+    scenario = replace(scenario, defenders=defenders)
+    assert {d.duty for d in scenario.defenders} == {MAN, RUSH}
+    out = run(demo, "play_trips_flood", scenario, n=1024, traces=2)
+    assert len(out.result) == 1024
+    assert (out.result == COMPLETE).any()
+    assert (out.result == SACK).any()

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from playbook.models import Play, Scenario
 from simulation import engine, services
 from simulation.models import JobStatus, SimulationRun, SimulationSlice
 from simulation.situations import situation_bucket
@@ -275,7 +276,12 @@ class TestJobs:
         services.slice_run(run.slices.first().pk)
         run.refresh_from_db()
         assert run.status == JobStatus.FAILED
-        assert run.error == "ValueError: bad input"
+        piece = run.slices.first()
+        play, defense = (
+            Play.objects.get(pk=piece.play_id_ref),
+            Scenario.objects.get(pk=piece.scenario_id_ref),
+        )
+        assert run.error == f"{play.name} vs {defense.name}: ValueError: bad input"
         assert run.metrics is None
 
     def test_cancel(self, coach_api, team, setup):
@@ -379,3 +385,36 @@ def test_a_deleted_play_stays_in_the_runs_that_simulated_it(coach_api, team, set
     run = coach_api.get(run_url(SimulationRun.objects.get(pk=data["id"]))).json()
     assert run["plays"] == data["plays"] and gone_id in run["plays"]
     assert {p["play"] for p in run["metrics"]["pairs"]} == set(run["plays"])
+
+
+COVER0_BLITZ = [
+    {"slot": f"D{i}", "x": 5.0, "y": y, "duty": "MAN", "man_target": "auto"}
+    for i, y in ((1, -10.0), (2, -4.0), (4, 4.0), (5, 10.0))
+] + [{"slot": "D3", "x": 7.0, "y": 0.0, "duty": "RUSH"}]
+
+
+def test_a_cover_0_blitz_simulates_and_trains(
+    coach_api, team, setup, django_capture_on_commit_callbacks
+):
+    """Man everywhere plus one rusher, no zone defender at all: once a crash in the engine."""
+    blitz = b.scenario(team, defenders=COVER0_BLITZ)
+    data = body(setup, scenarios=[blitz.pk], traces=1)
+    response = coach_api.post(runs_url(team), data, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "succeeded"
+    assert response.json()["metrics"]["overall"]["episodes"] == 3000
+    training = {
+        "plays": data["plays"],
+        "scenarios": [{"scenario": blitz.pk, "weight": 1.0}],
+        "episodes": 2000,
+        "seed": 3,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        trained = coach_api.post(
+            reverse("policy-train", kwargs={"team_id": team.pk}), training, format="json"
+        )
+    assert trained.status_code == 202, trained.json()
+    policy = coach_api.get(
+        reverse("policy-detail", kwargs={"team_id": team.pk, "pk": trained.json()["id"]})
+    ).json()
+    assert policy["status"] == "succeeded", policy
