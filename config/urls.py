@@ -2,13 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import health
-
-admin.site.site_header = "FieldOS"
-admin.site.site_title = "FieldOS"
-admin.site.index_title = "Playbook, simulations and teams"
+from config.views import health, home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/health/", health, name="health"),
     path("api/auth/", include("accounts.api.urls")),

@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
+from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
@@ -25,3 +28,14 @@ def health(request):
             {"status": "error", "database": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE
         )
     return Response({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    """The address `make run` prints: where to go next. The demo login is shown only on a
+    DEBUG instance where the demo coach exists (never in production)."""
+    from teams.management.commands.setup_demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    context = {}
+    if settings.DEBUG and get_user_model().objects.filter(email=DEMO_EMAIL).exists():
+        context = {"demo_email": DEMO_EMAIL, "demo_password": DEMO_PASSWORD}
+    return render(request, "site/home.html", context)

@@ -96,3 +96,22 @@ def test_team_added_in_admin_gets_the_default_ruleset(client, superuser):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     assert Ruleset.objects.get(team__slug="admin-made").is_default
+
+
+def test_admin_index_follows_the_coach_s_work_order(client, superuser):
+    client.force_login(superuser)
+    apps = client.get("/admin/").context["app_list"]
+    models = [(app["app_label"], m["object_name"]) for app in apps for m in app["models"]]
+    coach_order = [
+        ("playbook", "Player"),
+        ("playbook", "Formation"),
+        ("playbook", "Route"),
+        ("playbook", "Play"),
+        ("playbook", "Scenario"),
+        ("playbook", "Playbook"),
+        ("simulation", "SimulationRun"),
+        ("simulation", "Policy"),
+    ]
+    assert [m for m in models if m in coach_order] == coach_order
+    assert models.index(("simulation", "Policy")) < models.index(("teams", "Team"))
+    assert apps[0]["app_label"] == "playbook"

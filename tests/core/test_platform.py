@@ -126,3 +126,30 @@ def test_sqlite_is_set_up_for_a_web_server_and_a_worker_at_once():
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         assert "journal_mode=WAL" in options["init_command"]
         assert options["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_front_page_links_the_editor_the_api_docs_and_health(client, settings):
+    settings.DEBUG = False
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for href in (
+        'href="/admin/"',
+        'href="/api/docs/"',
+        'href="/api/redoc/"',
+        'href="/api/health/"',
+    ):
+        assert href in html
+    assert "fieldos-demo" not in html  # never the demo password outside DEBUG
+
+
+@pytest.mark.django_db
+def test_front_page_shows_the_demo_login_on_a_debug_instance_with_the_demo(client, settings):
+    from teams.management.commands.setup_demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    settings.DEBUG = True
+    assert DEMO_PASSWORD not in client.get("/").content.decode()  # no demo coach yet
+    User.objects.create_user(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    html = client.get("/").content.decode()
+    assert DEMO_EMAIL in html and DEMO_PASSWORD in html
