@@ -36,7 +36,7 @@ async function main() {
   const teams = must(await api.GET("/api/teams/"), "teams");
   const team = teams.results[0];
   if (!team) throw new Error("the user belongs to no team");
-  const team_id = String(team.id);
+  const team_id = team.id;
   const path = { team_id };
 
   const slots: Schemas["SlotRequest"][] = [

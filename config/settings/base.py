@@ -136,7 +136,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.FieldOSAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Login and register, per client IP. Documented in docs/api.md.
@@ -165,6 +165,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Situation buckets appear in several serializers; one name in the schema.
     "ENUM_NAME_OVERRIDES": {"SituationEnum": "playbook.constants.Bucket"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.integer_path_ids",
+    ],
 }
 
 # Long work (simulations, training) runs as django-tasks jobs stored in the database;

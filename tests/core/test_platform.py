@@ -110,6 +110,48 @@ def test_openapi_schema_has_no_warnings():
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+@pytest.fixture(scope="module")
+def openapi():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(openapi):
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            yield path, method.upper(), operation
+
+
+def test_every_operation_documents_its_errors_in_the_error_shape(openapi):
+    error = {"$ref": "#/components/schemas/Error"}
+    assert set(openapi["components"]["schemas"]["Error"]["properties"]) == {
+        "status",
+        "code",
+        "detail",
+        "errors",
+    }
+    for path, method, operation in _operations(openapi):
+        errors = {c: r for c, r in operation["responses"].items() if c.startswith("4")}
+        assert errors or path == "/api/health/", f"{method} {path} documents no 4xx"
+        for code, response in errors.items():
+            schema = response["content"]["application/json"]["schema"]
+            assert schema == error or code == "400" and "/imports/" in path, (method, path)
+        if "{team_id}" in path:
+            assert {"401", "404"} <= set(errors), (method, path)
+        if method in {"POST", "PUT", "PATCH"}:
+            assert "400" in errors, (method, path)
+        if "{id}" in path and method in {"PUT", "PATCH"}:
+            assert {"409", "412"} <= set(errors), (method, path)
+
+
+def test_path_ids_are_integers_everywhere(openapi):
+    for path, method, operation in _operations(openapi):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"].endswith(("id", "_id")):
+                assert parameter["schema"] == {"type": "integer"}, (method, path)
+
+
 @pytest.mark.django_db
 def test_unknown_api_url_is_json_even_with_debug(client, settings):
     settings.DEBUG = True
