@@ -3,6 +3,7 @@ against the schema the server generates today and run its whole flow — log in,
 formation, routes, a play and a defense, simulate, poll, fetch a replay, train, recommend —
 against a live server. Needs Node.js and npm; skipped without them, except in CI."""
 
+import fcntl
 import json
 import os
 import shutil
@@ -32,12 +33,15 @@ def built_client():
         if os.environ.get("CI") == "true":
             pytest.fail("The typed client test must run in CI: install Node.js and npm")
         pytest.skip("Node.js / npm not installed")
-    if not (CLIENT / "node_modules" / ".package-lock.json").exists():
-        _npm("ci", "--no-audit", "--no-fund")
     (CLIENT / "build").mkdir(exist_ok=True)
-    call_command("spectacular", "--file", str(CLIENT / "build" / "schema.yaml"))
-    _npm("run", "--silent", "types")
-    _npm("run", "--silent", "build")
+    # pytest-xdist may run both tests of this module in two workers at once: one builds.
+    with open(CLIENT / "build" / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (CLIENT / "node_modules" / ".package-lock.json").exists():
+            _npm("ci", "--no-audit", "--no-fund")
+        call_command("spectacular", "--file", str(CLIENT / "build" / "schema.yaml"))
+        _npm("run", "--silent", "types")
+        _npm("run", "--silent", "build")
     return CLIENT / "build" / "js" / "example.js"
 
 
