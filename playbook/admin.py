@@ -25,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from config.images import AdminPictures
+from football.situations import situation_errors
 from playbook import editor, history, images, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
@@ -48,7 +49,6 @@ from playbook.models import (
 from simulation import services as simulation_services
 from simulation.api.serializers import MAX_PAIRS
 from simulation.models import JobStatus
-from simulation.situations import situation_errors
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin, TeamScopedInline, user_team_ids
 
