@@ -24,9 +24,10 @@ from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from config.images import AdminPictures
 from football.situations import situation_errors
-from playbook import editor, history, images, services, validation
+from pictures import playbook_images as images
+from pictures.serving import AdminPictures
+from playbook import editor, history, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
     Formation,

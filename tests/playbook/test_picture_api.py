@@ -214,7 +214,7 @@ class TestRunPictures:
 
 class TestPlayAnimation:
     def test_visualize_gif_alone_and_against_a_scenario(self, api, team):
-        from simulation.pictures import preview_frame_count
+        from pictures.animations import preview_frame_count
 
         play, scenario = b.play(team), b.scenario(team)
         url = reverse("play-visualize", kwargs={"team_id": team.pk, "pk": play.pk})

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from playbook import diagrams
+from pictures import diagrams
 from playbook.validation import Rules
 
 PREVIEW_FRAME_MS = 100  # one preview frame per 100 ms of play time

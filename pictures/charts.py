@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from playbook import diagrams
+from pictures import diagrams
 from playbook.models import Play, Scenario
 from simulation.engine import DEPTH_KEYS, MetricsAggregator
 from simulation.engine import constants as C
