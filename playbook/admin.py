@@ -651,7 +651,7 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
         wanted = obj.history.filter(history_id=history_id).values_list("version", flat=True)
         try:
             with transaction.atomic():
-                restored = history.restore(obj, int(history_id))
+                restored = services.version_restore(obj, int(history_id))
         except (ValidationError, IntegrityError) as error:
             self.message_user(request, f"Not restored: {describe(error)}", messages.ERROR)
             return HttpResponseRedirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))

@@ -164,7 +164,7 @@ class PlaybookViewSet(TeamScopedViewSet):
             raise Http404("No such version of this object.")
 
         def write(obj):
-            restored = history.restore(obj, int(history_id))
+            restored = services.version_restore(obj, int(history_id))
             return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
 
         return self.guarded(request, write)
