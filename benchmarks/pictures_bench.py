@@ -1,4 +1,4 @@
-"""Render the pictures of issue #8 on the demo data (8 plays × 8 scenarios) in a throwaway
+"""Render the pictures (docs/pictures.md) on the demo data (8 plays × 8 scenarios) in a throwaway
 SQLite database and print one JSON line per picture: median milliseconds over repeats and
 the image's size. Targets: diagrams under 50 ms, a 5-second replay GIF under 1 s.
 

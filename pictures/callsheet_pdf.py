@@ -1,4 +1,4 @@
-"""The playbook's call sheet as a print-ready PDF (issue #8): `call_sheet_pdf(playbook, ...)`.
+"""The playbook's call sheet as a print-ready PDF: `call_sheet_pdf(playbook, ...)`.
 
 Two layouts:
 

@@ -1,4 +1,4 @@
-"""Play diagrams and scenario previews (DOMAIN.md §5), drawn once and rendered twice.
+"""Play diagrams and scenario previews (docs/pictures.md), drawn once and rendered twice.
 
 `play_picture(play, scenario=None)` and `scenario_picture(scenario, play=None)` build a
 `Picture`: a view box in field coordinates and a list of drawing primitives (plain
@@ -7,9 +7,9 @@ primitives, so the SVG and the PNG never disagree, and `Picture.digest` (a hash 
 primitives) is the content key the API's ETag is built from. `render()` / `draw_items()`
 draw primitives onto a Pillow image (the animations and charts reuse them).
 
-Coordinates are the domain's (§1): x yards downfield from the LOS, y yards to the
-offense's right. On the picture x goes UP and +y goes RIGHT; sizes are in yards too
-(line widths, text heights), turned into pixels at `PX_PER_YD`.
+Coordinates are the domain's (docs/domain.md, Field and units): x yards downfield from
+the LOS, y yards to the offense's right. On the picture x goes UP and +y goes RIGHT;
+sizes are in yards too (line widths, text heights), turned into pixels at `PX_PER_YD`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The coach's field editor on the admin change pages (issue #10).
+"""The coach's field editor on the admin change pages (docs/editor.md).
 
 An SVG field above the inline rows, driven by playbook/static/playbook/editor/editor.js,
 which reads and writes the inline formset's own inputs (`slots-0-x`, `breakpoints-2-time_ms`,

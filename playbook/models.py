@@ -1,4 +1,4 @@
-"""The coach's playbook (DOMAIN.md §2). Rules live in playbook/validation.py;
+"""The coach's playbook (docs/domain.md, docs/playbook.md). Rules live in playbook/validation.py;
 each object keeps the coaching warnings of its last save in `warnings`."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,4 +1,4 @@
-"""Every playbook rule of DOMAIN.md §2, in one place, on plain data.
+"""Every playbook rule (docs/domain.md, The playbook objects), in one place, on plain data.
 
 The API serializers, the admin forms and the importer all call these functions;
 nothing else decides what is valid. Each check returns a Report: `errors` (refuse

@@ -1,7 +1,7 @@
 """What the engine is given: plain frozen dataclasses, no Django.
 
-Coordinates as DOMAIN.md §1: x yards downfield from the line of scrimmage, y yards
-sideways from the ball (+ = offense's right), time in ms from the snap.
+Coordinates as docs/domain.md (Field and units): x yards downfield from the line of
+scrimmage, y yards sideways from the ball (+ = offense's right), time in ms from the snap.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ AUTO = MAN_AUTO
 
 @dataclass(frozen=True)
 class Ruleset:
-    """The parts of a ruleset the engine uses. Defaults: NFL FLAG 5v5 (DOMAIN.md §2)."""
+    """The parts of a ruleset the engine uses. Defaults: NFL FLAG 5v5 (football.rules)."""
 
     name: str = NFL.name
     field_width: float = NFL.field_width

@@ -207,7 +207,7 @@ class TestDemoImport:
         assert counts(summary, "lineups") == (1, 0, 0)
 
 
-# --- defense_call → defender assignments (DOMAIN.md §2) ----------------------------------
+# --- defense_call → defender assignments (docs/domain.md, Defense calls) -----------------
 
 
 def duties(team, scenario_id):

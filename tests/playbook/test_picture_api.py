@@ -1,4 +1,4 @@
-"""Pictures through the API (issue #8): diagrams, previews, animations, call-sheet PDFs,
+"""Pictures through the API (docs/pictures.md): diagrams, previews, animations, call-sheet PDFs,
 replays and heat maps — content types, sizes, ETags, team scoping."""
 
 import io
