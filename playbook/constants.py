@@ -9,8 +9,6 @@ from football.roles import defense_roles, offense_roles
 from football.rules import MAX_PLAYERS_PER_SIDE
 from football.rules import NFL_FLAG_5V5 as NFL_FLAG_PROFILE
 
-__all__ = ["MAN_AUTO", "NFL_FLAG_5V5", "defense_roles", "offense_roles"]
-
 
 class Side(models.TextChoices):
     OFFENSE = roles.OFFENSE, "Offense"
