@@ -33,9 +33,11 @@ run: demo
 		$(PY) manage.py db_worker --no-reload --interval 0.5 & \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
+# ruff, then the import contracts in pyproject.toml (layers, pure packages, no cycles).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

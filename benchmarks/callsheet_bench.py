@@ -19,7 +19,7 @@ def main():
     django_with_scratch_db()
     from django.core.management import call_command
 
-    from playbook.callsheet_pdf import call_sheet_pdf
+    from pictures.callsheet_pdf import call_sheet_pdf
     from playbook.models import Playbook
 
     call_command("loaddata", str(ROOT / "fixtures" / "demo.json"), verbosity=0)

@@ -1,4 +1,4 @@
-"""Render the pictures of issue #8 on the demo data (8 plays × 8 scenarios) in a throwaway
+"""Render the pictures (docs/pictures.md) on the demo data (8 plays × 8 scenarios) in a throwaway
 SQLite database and print one JSON line per picture: median milliseconds over repeats and
 the image's size. Targets: diagrams under 50 ms, a 5-second replay GIF under 1 s.
 
@@ -45,12 +45,12 @@ def measure(name, render, repeats=REPEATS, **extra):
 
 def main():
     django_with_scratch_db()
-    from playbook import diagrams
+    from pictures import animations, charts, diagrams
+    from pictures.playbook_images import with_drawing_data
     from playbook.fieldos import fieldos_import, sources_from_paths
-    from playbook.images import with_drawing_data
     from playbook.models import Play, Scenario
     from playbook.services import ruleset_create_default
-    from simulation import charts, pictures, services
+    from simulation import services
     from teams.models import Team
 
     team = Team.objects.create(name="Bench", slug="bench")
@@ -71,7 +71,7 @@ def main():
     )
     measure(
         "preview_gif",
-        lambda: pictures.preview_gif(play, scenario),
+        lambda: animations.preview_gif(play, scenario),
         repeats=3,
         play=play.name,
     )
@@ -88,10 +88,10 @@ def main():
     )
     traces = list(run.traces.all())
     trace = min(traces, key=lambda t: abs(t.data["frames"][-1]["t_ms"] - REPLAY_MS))
-    rules = pictures.trace_rules(trace)
+    rules = animations.trace_rules(trace)
     measure(
         "replay_gif",
-        lambda: pictures.replay_gif(trace.data, rules, "Replay"),
+        lambda: animations.replay_gif(trace.data, rules, "Replay"),
         repeats=3,
         play_ms=trace.data["frames"][-1]["t_ms"],
         trace_frames=len(trace.data["frames"]),

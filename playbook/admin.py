@@ -24,8 +24,10 @@ from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from config.images import AdminPictures
-from playbook import editor, history, images, services, validation
+from football.situations import situation_errors
+from pictures import playbook_images as images
+from pictures.serving import AdminPictures
+from playbook import editor, history, services, validation
 from playbook.constants import Bucket, Duty, Side, defense_roles, offense_roles
 from playbook.models import (
     Formation,
@@ -48,7 +50,6 @@ from playbook.models import (
 from simulation import services as simulation_services
 from simulation.api.serializers import MAX_PAIRS
 from simulation.models import JobStatus
-from simulation.situations import situation_errors
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin, TeamScopedInline, user_team_ids
 
@@ -650,7 +651,7 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
         wanted = obj.history.filter(history_id=history_id).values_list("version", flat=True)
         try:
             with transaction.atomic():
-                restored = history.restore(obj, int(history_id))
+                restored = services.version_restore(obj, int(history_id))
         except (ValidationError, IntegrityError) as error:
             self.message_user(request, f"Not restored: {describe(error)}", messages.ERROR)
             return HttpResponseRedirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))

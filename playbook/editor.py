@@ -1,4 +1,4 @@
-"""The coach's field editor on the admin change pages (issue #10).
+"""The coach's field editor on the admin change pages (docs/editor.md).
 
 An SVG field above the inline rows, driven by playbook/static/playbook/editor/editor.js,
 which reads and writes the inline formset's own inputs (`slots-0-x`, `breakpoints-2-time_ms`,
@@ -20,8 +20,11 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 
-from playbook import diagrams, validation
-from playbook.constants import MAN_AUTO, Duty, offense_roles
+from football.duties import MAN_AUTO
+from football.roles import offense_roles
+from pictures import diagrams
+from playbook import validation
+from playbook.constants import Duty
 from playbook.models import Formation, Route, Ruleset, Scenario, default_ruleset, rules_for
 from teams.models import Team
 from teams.scoping import MAX_ID, user_team_ids

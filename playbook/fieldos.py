@@ -23,6 +23,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
+from football.duties import defenders_from_call
+from football.routes import settles_by_name
 from playbook import history, services, validation
 from playbook.constants import MAN_AUTO, Coverage, Duty, Shell
 from playbook.models import (
@@ -36,7 +38,6 @@ from playbook.models import (
     Scenario,
     default_ruleset,
 )
-from simulation.engine.demo import SETTLE_NAME
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per file (and per API request body)
 
@@ -122,9 +123,6 @@ ALLOWED = {
     | {"defender_assignments", "defender_players", "randomness", "situation_tags"},
     "playbooks": {"id", "name", "description", "entries"},
 }
-MAN_DEPTH = 5.0  # yd: a MAN call's defenders this close to the LOS play man
-DEEP_ZONE = 10.0  # yd: zones this deep get the deep radius
-ZONE_RADIUS, DEEP_ZONE_RADIUS = 5.0, 8.0
 
 
 class FieldOSImportError(ValidationError):
@@ -674,7 +672,7 @@ class _Reader:
             )
         settle = item.get("settle")
         if settle is None:  # the engine format has no flag: infer it from the route's name
-            settle = bool(SETTLE_NAME.search(str(item.get("name", ""))))
+            settle = settles_by_name(item.get("name"))
         return {
             "name": self.name(where, item),
             "settle": self.boolean(where, "settle", settle),
@@ -926,37 +924,6 @@ class _Reader:
             "description": self.text(where, "description", item.get("description", "")),
             "entries": entries,
         }
-
-
-# --- defense calls -------------------------------------------------------------------------
-
-
-def defenders_from_call(positions, coverage, rushers_count, rush_distance):
-    """DOMAIN.md §2: a defense call → explicit defender duties.
-
-    positions: {slot: (x, y)}. Rushers first: the defenders over the ball (smallest |y|,
-    then smallest x) among those at least the rush distance deep. MAN: the others within
-    5 yd of the LOS play man 'auto', the rest a zone at their start spot. ZONE: every
-    non-rusher owns a zone at its start spot, radius 5 underneath (x < 10) and 8 deep.
-    Returns (rows in slot order, how many rushers could not be found)."""
-    deep = sorted(
-        (slot for slot, (x, _) in positions.items() if x >= rush_distance),
-        key=lambda slot: (abs(positions[slot][1]), positions[slot][0], slot),
-    )
-    rushers = set(deep[:rushers_count])
-    rows = []
-    for slot, (x, y) in sorted(positions.items()):
-        row = {"slot": slot, "x": x, "y": y, "man_target": ""}
-        row.update(zone_x=None, zone_y=None, zone_radius=None)
-        if slot in rushers:
-            row["duty"] = Duty.RUSH
-        elif coverage == Coverage.MAN and x <= MAN_DEPTH:
-            row.update(duty=Duty.MAN, man_target=MAN_AUTO)
-        else:
-            radius = DEEP_ZONE_RADIUS if x >= DEEP_ZONE else ZONE_RADIUS
-            row.update(duty=Duty.ZONE, zone_x=x, zone_y=y, zone_radius=radius)
-        rows.append(row)
-    return rows, max(0, rushers_count - len(deep))
 
 
 # --- writing ----------------------------------------------------------------------------

@@ -6,8 +6,8 @@ admin, api, import, command) and the object's fields. The child rows a coach thi
 as part of the object (a play's assignments, a formation's slots …) are stored on the
 same record as JSON (`rows`), so one record is one whole version: the writers call
 `seal()` after replacing the rows. `versions()` lists them with what changed;
-`restore()` writes an old version back through the normal services (validated,
-recorded as a new version).
+`version_values()` reads an old version; `playbook.services.version_restore` writes it
+back through the normal writers (validated, recorded as a new version).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import contextlib
 import contextvars
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -276,12 +275,13 @@ def _row_data(obj, rows):
     return data
 
 
-@transaction.atomic
-def restore(obj, history_id):
-    """Write the version `history_id` of `obj` back (a new version, validated like any
-    edit). Raises ValidationError when the version can't be restored as it was."""
-    from playbook import services
+def version_values(obj, history_id):
+    """What version `history_id` of `obj` held: (record, field values, child rows or
+    None when the version was recorded without them). Raises ValidationError when there
+    is no such version or its name is taken by another object now.
 
+    Reading only: `playbook.services.version_restore` writes it back through the normal
+    writers, so this module never imports the services that import it."""
     record = obj.history.filter(history_id=history_id).first()
     if record is None or record.history_type == "-":
         raise ValidationError("No such version of this object.")
@@ -296,7 +296,6 @@ def restore(obj, history_id):
                 ]
             }
         )
-    obj._change_reason = f"restored version {record.version}"
     data = {}
     for field in _fields(model):
         if field.name in QUIET_FIELDS:
@@ -305,25 +304,8 @@ def restore(obj, history_id):
             data[field.name] = _resolve(model, field.name, getattr(record, field.attname), obj.team)
         else:
             data[field.name] = getattr(record, field.attname)
-    writers = {
-        "Formation": services.formation_write,
-        "Route": services.route_write,
-        "Play": services.play_write,
-        "Scenario": services.scenario_write,
-        "Lineup": services.lineup_write,
-        "Playbook": services.playbook_write,
-    }
-    if model.__name__ in writers:
-        rows = _row_data(obj, record.rows)
-        write = writers[model.__name__]
-        return write(team=obj.team, data=data, instance=obj, **{obj.history_rows: rows})
-    if model.__name__ == "Ruleset":
-        return services.ruleset_update(obj, data)
-    for name, value in data.items():
-        setattr(obj, name, value)
-    obj.full_clean(validate_constraints=False)
-    obj.save()
-    return obj
+    rows = _row_data(obj, record.rows) if obj.history_rows else None
+    return record, data, rows
 
 
 # --- optimistic concurrency --------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""The coach's playbook (DOMAIN.md §2). Rules live in playbook/validation.py;
+"""The coach's playbook (docs/domain.md, docs/playbook.md). Rules live in playbook/validation.py;
 each object keeps the coaching warnings of its last save in `warnings`."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from football.rules import NFL_FLAG_5V5 as NFL
 from playbook import validation
 from playbook.constants import (
     DEFENSE_ROLE_CHOICES,
@@ -67,32 +68,45 @@ class WarningsMixin(models.Model):
 
 
 class Ruleset(TeamOwnedModel):
-    players_per_side = models.PositiveSmallIntegerField(default=5, validators=between(4, 7))
-    field_width = models.FloatField(default=30.0, validators=between(10, 80))
+    # Defaults: the NFL FLAG 5v5 profile (football.rules), the one every new team gets.
+    players_per_side = models.PositiveSmallIntegerField(
+        default=NFL.players_per_side, validators=between(4, 7)
+    )
+    field_width = models.FloatField(default=NFL.field_width, validators=between(10, 80))
     field_length = models.FloatField(
-        default=70.0, validators=between(30, 150), help_text="Including both end zones."
+        default=NFL.field_length, validators=between(30, 150), help_text="Including both end zones."
     )
-    endzone_depth = models.FloatField(default=10.0, validators=between(0, 20))
-    no_run_zone_depth = models.FloatField(default=5.0, validators=between(0, 20))
-    use_midfield_line_to_gain = models.BooleanField(default=True)
+    endzone_depth = models.FloatField(default=NFL.endzone_depth, validators=between(0, 20))
+    no_run_zone_depth = models.FloatField(default=NFL.no_run_zone_depth, validators=between(0, 20))
+    use_midfield_line_to_gain = models.BooleanField(default=NFL.use_midfield_line_to_gain)
     line_to_gain = models.FloatField(
-        default=25.0, validators=between(1, 100), help_text="Yards from the own goal line."
+        default=NFL.line_to_gain,
+        validators=between(1, 100),
+        help_text="Yards from the own goal line.",
     )
-    reset_at_midfield = models.BooleanField(default=True)
-    downs_to_convert = models.PositiveSmallIntegerField(default=4, validators=between(1, 6))
-    rush_distance = models.FloatField(default=7.0, validators=between(0, 20))
-    rush_delay_ms = models.PositiveIntegerField(default=0, validators=between(0, 10000))
-    max_rushers = models.PositiveSmallIntegerField(default=1, validators=between(0, 7))
-    pass_clock_ms = models.PositiveIntegerField(default=7000, validators=between(1000, 20000))
-    qb_can_run = models.BooleanField(default=False)
-    allow_motion = models.BooleanField(default=True)
-    motion_lateral_only = models.BooleanField(default=True)
-    td_points = models.PositiveSmallIntegerField(default=6)
-    pat1_points = models.PositiveSmallIntegerField(default=1)
-    pat1_distance = models.FloatField(default=5.0, validators=between(1, 20))
-    pat2_points = models.PositiveSmallIntegerField(default=2)
-    pat2_distance = models.FloatField(default=10.0, validators=between(1, 20))
-    safety_points = models.PositiveSmallIntegerField(default=2)
+    reset_at_midfield = models.BooleanField(default=NFL.reset_at_midfield)
+    downs_to_convert = models.PositiveSmallIntegerField(
+        default=NFL.downs_to_convert, validators=between(1, 6)
+    )
+    rush_distance = models.FloatField(default=NFL.rush_distance, validators=between(0, 20))
+    rush_delay_ms = models.PositiveIntegerField(
+        default=NFL.rush_delay_ms, validators=between(0, 10000)
+    )
+    max_rushers = models.PositiveSmallIntegerField(
+        default=NFL.max_rushers, validators=between(0, 7)
+    )
+    pass_clock_ms = models.PositiveIntegerField(
+        default=NFL.pass_clock_ms, validators=between(1000, 20000)
+    )
+    qb_can_run = models.BooleanField(default=NFL.qb_can_run)
+    allow_motion = models.BooleanField(default=NFL.allow_motion)
+    motion_lateral_only = models.BooleanField(default=NFL.motion_lateral_only)
+    td_points = models.PositiveSmallIntegerField(default=NFL.td_points)
+    pat1_points = models.PositiveSmallIntegerField(default=NFL.pat1_points)
+    pat1_distance = models.FloatField(default=NFL.pat1_distance, validators=between(1, 20))
+    pat2_points = models.PositiveSmallIntegerField(default=NFL.pat2_points)
+    pat2_distance = models.FloatField(default=NFL.pat2_distance, validators=between(1, 20))
+    safety_points = models.PositiveSmallIntegerField(default=NFL.safety_points)
     is_default = models.BooleanField(
         default=False, help_text="Used by plays and scenarios that name no ruleset."
     )

@@ -470,3 +470,30 @@ def playbook_call_sheet(playbook):
     if unassigned:
         groups.append({"situation": None, "label": "Any situation", "entries": unassigned})
     return groups
+
+
+@transaction.atomic
+def version_restore(obj, history_id):
+    """Write the version `history_id` of `obj` back (a new version, validated like any
+    edit). Raises ValidationError when the version can't be restored as it was."""
+    record, data, rows = history.version_values(obj, history_id)
+    obj._change_reason = f"restored version {record.version}"
+    writers = {
+        "Formation": formation_write,
+        "Route": route_write,
+        "Play": play_write,
+        "Scenario": scenario_write,
+        "Lineup": lineup_write,
+        "Playbook": playbook_write,
+    }
+    model = type(obj)
+    if model.__name__ in writers:
+        write = writers[model.__name__]
+        return write(team=obj.team, data=data, instance=obj, **{obj.history_rows: rows})
+    if model.__name__ == "Ruleset":
+        return ruleset_update(obj, data)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    return obj

@@ -1,4 +1,4 @@
-"""Every playbook rule of DOMAIN.md §2, in one place, on plain data.
+"""Every playbook rule (docs/domain.md, The playbook objects), in one place, on plain data.
 
 The API serializers, the admin forms and the importer all call these functions;
 nothing else decides what is valid. Each check returns a Report: `errors` (refuse
@@ -10,7 +10,10 @@ import math
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from playbook.constants import MAN_AUTO, NFL_FLAG_5V5, Duty, defense_roles, offense_roles
+from football.duties import MAN_AUTO
+from football.roles import defense_roles, offense_roles
+from football.rules import NFL_FLAG_5V5 as NFL
+from playbook.constants import Duty
 
 MAX_BREAKPOINTS = 10
 HUMAN_TOP_SPEED = 12.0  # yd/s; faster legs are run late (warning)
@@ -25,16 +28,16 @@ MIN_TIME_TO_THROW_MS = 500
 class Rules:
     """The parts of a ruleset the validators need (defaults: NFL FLAG 5v5)."""
 
-    name: str = NFL_FLAG_5V5["name"]
-    players_per_side: int = 5
-    field_width: float = 30.0
-    field_length: float = 70.0
-    endzone_depth: float = 10.0
-    rush_distance: float = 7.0
-    max_rushers: int = 1
-    pass_clock_ms: int = 7000
-    allow_motion: bool = True
-    motion_lateral_only: bool = True
+    name: str = NFL.name
+    players_per_side: int = NFL.players_per_side
+    field_width: float = NFL.field_width
+    field_length: float = NFL.field_length
+    endzone_depth: float = NFL.endzone_depth
+    rush_distance: float = NFL.rush_distance
+    max_rushers: int = NFL.max_rushers
+    pass_clock_ms: int = NFL.pass_clock_ms
+    allow_motion: bool = NFL.allow_motion
+    motion_lateral_only: bool = NFL.motion_lateral_only
 
     @classmethod
     def of(cls, ruleset):

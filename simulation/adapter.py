@@ -95,5 +95,5 @@ def engine_players(team, lineup=None):
 
 
 def run_ruleset(run, scenario=None):
-    """The run's ruleset, else the scenario's, else the team's default (DOMAIN.md §2)."""
+    """The run's ruleset, else the scenario's, else the team's default (docs/domain.md)."""
     return run.ruleset or (scenario and scenario.ruleset) or default_ruleset(run.team_id)

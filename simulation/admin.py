@@ -16,13 +16,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from config.images import AdminPictures
+from pictures import run_images as images
+from pictures.animations import outcome_text
+from pictures.charts import run_charts
+from pictures.serving import AdminPictures
 from playbook.constants import Bucket
 from playbook.models import Play, Scenario, default_ruleset
-from simulation import images
-from simulation.charts import run_charts
 from simulation.models import JobStatus, SimulationRun
-from simulation.pictures import outcome_text
 from simulation.services import simulation_run_cancel
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin, user_team_ids

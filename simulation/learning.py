@@ -1,4 +1,4 @@
-"""Multi-armed bandits for play calling (DOMAIN.md §4). Pure Python + NumPy, no Django.
+"""Multi-armed bandits for play calling (docs/policies.md). Pure Python + NumPy, no Django.
 
 Each arm is a play; a pull simulates a batch of episodes of that play and feeds every
 episode's reward to the arm (a batched round: the algorithm decides once per batch,

@@ -1,4 +1,4 @@
-"""Simulation runs as jobs (DOMAIN.md §3 and §6).
+"""Simulation runs as jobs (docs/simulation.md; docs/domain.md, Long work).
 
 A run covers plays × scenarios. It is cut into slices (one pair, a range of engine
 chunks); each slice is a background task that stores its mergeable metrics state, so
@@ -109,7 +109,7 @@ class PolicyAlgorithm(models.TextChoices):
 
 
 class Policy(models.Model):
-    """A trained play-calling policy and the record of its training job (DOMAIN.md §4).
+    """A trained play-calling policy and the record of its training job (docs/policies.md).
 
     `mix`: [{"scenario": id, "weight": w}] (the defense mix); `stats`: per bucket, per
     play, the arm statistics (JSON, never pickle); `curve`: the learning curve."""

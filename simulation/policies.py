@@ -1,4 +1,4 @@
-"""Play-calling policies: train (a job), recommend, adopt, game plan (DOMAIN.md §4, §6).
+"""Play-calling policies: train (a job), recommend, adopt, game plan (docs/policies.md).
 
 Training. Every bucket is its own bandit whose arms are the policy's plays. The episode
 budget is split evenly over the buckets and the buckets are trained round-robin (one

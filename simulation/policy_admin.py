@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from football.situations import situation_bucket, situation_errors
 from playbook.admin import describe
 from playbook.constants import Bucket
 from playbook.models import Play, Playbook, Scenario, default_ruleset
@@ -39,7 +40,6 @@ from simulation.admin import (
     yards,
 )
 from simulation.models import Policy
-from simulation.situations import situation_bucket, situation_errors
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from football.situations import situation_bucket
 from playbook.models import Play, Scenario, default_ruleset
 from simulation import adapter, engine
 from simulation.models import FINISHED, JobStatus, SimulationRun, SimulationSlice, SimulationTrace
-from simulation.situations import situation_bucket
 
 logger = logging.getLogger(__name__)
 

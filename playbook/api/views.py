@@ -9,9 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from config import images as img
 from config.api import conflict
-from playbook import history, images, services
+from pictures import playbook_images as images
+from pictures import serving as img
+from playbook import history, services
 from playbook.api import filters
 from playbook.api import serializers as s
 from playbook.models import (
@@ -163,7 +164,7 @@ class PlaybookViewSet(TeamScopedViewSet):
             raise Http404("No such version of this object.")
 
         def write(obj):
-            restored = history.restore(obj, int(history_id))
+            restored = services.version_restore(obj, int(history_id))
             return Response(self.get_serializer(self.get_queryset().get(pk=restored.pk)).data)
 
         return self.guarded(request, write)

@@ -10,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import conflict
+from football.situations import situation_bucket, situation_errors
 from playbook.constants import Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
 from simulation import policies
 from simulation.learning import ALGORITHMS, EPSILON_GREEDY, THOMPSON, UCB1
 from simulation.models import Policy, PolicyAdoption
-from simulation.situations import situation_bucket, situation_errors
 from teams.scoping import TeamScopedMixin, TeamScopedSerializer
 
 MIN_EPISODES, MAX_EPISODES = 100, 2_000_000

@@ -8,7 +8,7 @@ router.include_root_view = False
 router.register(r"teams/(?P<team_id>\d+)/policies", PolicyViewSet, basename="policy")
 
 urlpatterns = [
-    # The FieldOS plan's name for starting a training: the same call as POST policies/train/.
+    # Kept for clients that start a training at …/train/: the same call as POST policies/train/.
     path(
         "teams/<int:team_id>/train/",
         PolicyViewSet.as_view({"post": "train"}),

@@ -2,11 +2,11 @@ import secrets
 
 from rest_framework import serializers
 
+from football.situations import situation_errors
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Lineup, Play, Ruleset, Scenario, default_ruleset
 from playbook.validation import Rules
 from simulation.models import SimulationRun, SimulationTrace
-from simulation.situations import situation_errors
 from teams.scoping import TeamScopedSerializer
 
 MAX_EPISODES = 1_000_000

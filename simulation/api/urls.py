@@ -8,7 +8,7 @@ router.include_root_view = False
 router.register(r"teams/(?P<team_id>\d+)/simulations", SimulationRunViewSet, basename="simulation")
 
 urlpatterns = [
-    # The FieldOS plan's name for starting a simulation: the same call as POST simulations/.
+    # Kept for clients that start a run at …/simulate/: the same call as POST simulations/.
     path(
         "teams/<int:team_id>/simulate/",
         SimulationRunViewSet.as_view({"post": "create"}),

@@ -7,9 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config import images as img
 from config.api import conflict
-from simulation import images, services
+from pictures import run_images as images
+from pictures import serving as img
+from simulation import services
 from simulation.api.serializers import (
     SimulationRunSerializer,
     TraceSerializer,

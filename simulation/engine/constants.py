@@ -1,8 +1,9 @@
 """Every number the model uses, in one place.
 
-docs/engine.md explains where each comes from; DOMAIN.md §3 fixes the ones marked
-(DOMAIN). The rest were chosen from football timing/biomechanics reference points and
-then tuned until the demo plays × demo scenarios land inside every calibration band.
+docs/engine.md explains where each comes from; the ones marked (DOMAIN) are fixed by
+the domain contract (docs/domain.md, One pass play). The rest were chosen from football
+timing/biomechanics reference points and then tuned until the demo plays × demo
+scenarios land inside every calibration band.
 """
 
 # --- time ---------------------------------------------------------------------------

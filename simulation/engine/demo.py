@@ -1,26 +1,20 @@
 """Engine inputs from the FieldOS JSON files (players.json, plays.json, scenarios.json).
 
-The scenarios only name a `defense_call`; DOMAIN.md §2 turns it into defender duties:
-rushers first (the defender over the ball, at least the rush distance deep), then MAN
-calls put defenders within 5 yd of the LOS on man "auto" and everyone else in a zone at
-their start spot; ZONE calls give every non-rusher a zone at their start spot (radius
-5 yd underneath, 8 yd deep). The scenarios' embedded "Standard 5v5" ruleset is ignored:
-a run uses the ruleset it is given (NFL FLAG 5v5 by default).
+The scenarios only name a `defense_call`; `football.duties.defenders_from_call` turns
+it into one duty per defender, the same way the importer does (docs/domain.md,
+"Defense calls"). The scenarios' embedded "Standard 5v5" ruleset is ignored: a run
+uses the ruleset it is given (NFL FLAG 5v5 by default).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulation.engine import constants as C
+from football import duties
+from football.routes import SETTLE_NAME
 from simulation.engine.inputs import (
-    AUTO,
-    MAN,
-    RUSH,
-    ZONE,
     DefenderInput,
     DefenseRatings,
     OffenseRatings,
@@ -29,11 +23,6 @@ from simulation.engine.inputs import (
     Ruleset,
     ScenarioInput,
 )
-from simulation.engine.prepare import default_zone_radius
-
-# The demo routes carry no `settle` flag; routes named like these stop at their last
-# breakpoint (a hitch or a stop does not keep running back towards the LOS).
-SETTLE_NAME = re.compile(r"\b(hitch|stop|curl|sit|stick|comeback|check)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -73,21 +62,27 @@ def play_from_json(data: dict) -> PlayInput:
 def defenders_from_call(
     starts: dict[str, tuple[float, float]], call: dict, rules: Ruleset
 ) -> tuple[DefenderInput, ...]:
-    """DOMAIN.md §2: a defense call → explicit duties for every defender."""
-    rushers_count = int(call.get("rushers_count", 0))
-    deep_enough = [name for name, (x, _) in starts.items() if x >= rules.rush_distance]
-    by_ball = sorted(deep_enough, key=lambda n: (abs(starts[n][1]), starts[n][0]))
-    rushers = set(by_ball[:rushers_count])
-    coverage = call.get("type", ZONE).upper()
-    defenders = []
-    for name, (x, y) in starts.items():
-        if name in rushers:
-            defenders.append(DefenderInput(name, x, y, RUSH))
-        elif coverage == MAN and x <= C.MAN_AUTO_MAX_DEPTH_YD:
-            defenders.append(DefenderInput(name, x, y, MAN, man_target=AUTO))
-        else:
-            defenders.append(DefenderInput(name, x, y, ZONE, None, x, y, default_zone_radius(x)))
-    return tuple(defenders)
+    """A defense call → explicit duties for every defender, in the scenario's order."""
+    rows, _ = duties.defenders_from_call(
+        starts,
+        call.get("type", duties.ZONE).upper(),
+        int(call.get("rushers_count", 0)),
+        rules.rush_distance,
+    )
+    by_slot = {row["slot"]: row for row in rows}
+    return tuple(
+        DefenderInput(
+            name,
+            x,
+            y,
+            by_slot[name]["duty"],
+            by_slot[name]["man_target"] or None,
+            by_slot[name]["zone_x"],
+            by_slot[name]["zone_y"],
+            by_slot[name]["zone_radius"],
+        )
+        for name, (x, y) in starts.items()
+    )
 
 
 def scenario_from_json(data: dict, rules: Ruleset) -> ScenarioInput:

@@ -1,7 +1,7 @@
 """What the engine is given: plain frozen dataclasses, no Django.
 
-Coordinates as DOMAIN.md §1: x yards downfield from the line of scrimmage, y yards
-sideways from the ball (+ = offense's right), time in ms from the snap.
+Coordinates as docs/domain.md (Field and units): x yards downfield from the line of
+scrimmage, y yards sideways from the ball (+ = offense's right), time in ms from the snap.
 """
 
 from __future__ import annotations
@@ -9,25 +9,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+# The engine modules take the duty and role names from here; they mean what football says.
+from football.duties import MAN as MAN
+from football.duties import MAN_AUTO
+from football.duties import RUSH as RUSH
+from football.duties import ZONE as ZONE
+from football.roles import QB as QB
+from football.rules import NFL_FLAG_5V5 as NFL
+
 DEFAULT_RATING = 70.0
-QB = "QB"
-MAN, ZONE, RUSH = "MAN", "ZONE", "RUSH"
-AUTO = "auto"
+AUTO = MAN_AUTO
 
 
 @dataclass(frozen=True)
 class Ruleset:
-    """The parts of a ruleset the engine uses. Defaults: NFL FLAG 5v5 (DOMAIN.md §2)."""
+    """The parts of a ruleset the engine uses. Defaults: NFL FLAG 5v5 (football.rules)."""
 
-    name: str = "NFL FLAG 5v5"
-    field_width: float = 30.0
-    field_length: float = 70.0  # including both end zones
-    endzone_depth: float = 10.0
-    rush_distance: float = 7.0
-    rush_delay_ms: float = 0.0
-    max_rushers: int = 1
-    pass_clock_ms: float = 7000.0
-    line_to_gain: float = 25.0
+    name: str = NFL.name
+    field_width: float = NFL.field_width
+    field_length: float = NFL.field_length  # including both end zones
+    endzone_depth: float = NFL.endzone_depth
+    rush_distance: float = NFL.rush_distance
+    rush_delay_ms: float = float(NFL.rush_delay_ms)
+    max_rushers: int = NFL.max_rushers
+    pass_clock_ms: float = float(NFL.pass_clock_ms)
+    line_to_gain: float = NFL.line_to_gain
 
     @property
     def half_width(self) -> float:

@@ -1,4 +1,5 @@
-"""Per-episode outcomes as a struct of arrays, and the training reward (DOMAIN.md §3)."""
+"""Per-episode outcomes as a struct of arrays, and the training reward (docs/domain.md,
+One pass play)."""
 
 from __future__ import annotations
 

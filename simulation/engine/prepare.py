@@ -60,7 +60,7 @@ def field_bounds(rules: Ruleset, situation: Situation) -> tuple[float, float, fl
 
 @dataclass(frozen=True)
 class Assignment:
-    """A defender's resolved duty (DOMAIN.md §2: auto man matched at the snap)."""
+    """A defender's resolved duty (docs/domain.md, Duties: auto man matched at the snap)."""
 
     name: str
     index: int  # position in the scenario's defender list
@@ -237,7 +237,8 @@ class ThrowTable:
     def build(cls, step_x, step_y, qb: OffenseRatings, qb_xy, speed: float, sigma_factor: float):
         """The QB leads the receiver: the ball meets him at the first step its flight can
         reach where he will be. The miss is an angular error, so σ grows with the throw's
-        length; which accuracy rating sets it depends on the air yards (DOMAIN.md §3)."""
+        length; which accuracy rating sets it depends on the air yards (docs/domain.md, One
+        pass play)."""
         n_roles, n_steps = step_x.shape
         qb_x, qb_y = qb_xy
         dt_s = C.DT_MS / 1000.0

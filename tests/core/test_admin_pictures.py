@@ -1,4 +1,4 @@
-"""Pictures in the coach's admin (issue #8): play thumbnails and diagram, scenario
+"""Pictures in the coach's admin (docs/pictures.md): play thumbnails and diagram, scenario
 preview, call sheet PDFs, and a run's charts, heat map and replays — served by the
 admin's own picture URLs, scoped like every admin page."""
 

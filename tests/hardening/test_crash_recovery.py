@@ -1,4 +1,4 @@
-"""Crash recovery with real processes (issue #9, part 6): a `db_worker` killed with
+"""Crash recovery with real processes (docs/hardening.md): a `db_worker` killed with
 SIGKILL in the middle of a simulation and of a policy training, and the web server
 killed in the middle of an import.
 

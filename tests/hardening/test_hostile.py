@@ -13,7 +13,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from playbook import diagrams, services
+from pictures import diagrams
+from playbook import services
 from playbook.models import Play, Player
 from simulation.services import simulation_run_start
 from teams.models import Role

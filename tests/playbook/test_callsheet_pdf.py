@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from pictures.callsheet_pdf import call_sheet_pdf
 from playbook import services
-from playbook.callsheet_pdf import call_sheet_pdf
 from tests.playbook import builders as b
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image, ImageChops, ImageOps
 
-from playbook import diagrams, services
+from pictures import diagrams
+from playbook import services
 from playbook.validation import Rules
 from tests.playbook import builders as b
 

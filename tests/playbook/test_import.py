@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from football.duties import defenders_from_call
 from playbook.fieldos import (
     MAX_FILE_BYTES,
     FieldOSImportError,
-    defenders_from_call,
     fieldos_export,
     fieldos_import,
     sources_from_bytes,
@@ -207,7 +207,7 @@ class TestDemoImport:
         assert counts(summary, "lineups") == (1, 0, 0)
 
 
-# --- defense_call → defender assignments (DOMAIN.md §2) ----------------------------------
+# --- defense_call → defender assignments (docs/domain.md, Defense calls) -----------------
 
 
 def duties(team, scenario_id):

@@ -1,4 +1,4 @@
-"""Pictures through the API (issue #8): diagrams, previews, animations, call-sheet PDFs,
+"""Pictures through the API (docs/pictures.md): diagrams, previews, animations, call-sheet PDFs,
 replays and heat maps — content types, sizes, ETags, team scoping."""
 
 import io
@@ -214,7 +214,7 @@ class TestRunPictures:
 
 class TestPlayAnimation:
     def test_visualize_gif_alone_and_against_a_scenario(self, api, team):
-        from simulation.pictures import preview_frame_count
+        from pictures.animations import preview_frame_count
 
         play, scenario = b.play(team), b.scenario(team)
         url = reverse("play-visualize", kwargs={"team_id": team.pk, "pk": play.pk})

@@ -1,6 +1,6 @@
-"""DOMAIN.md §3 calibration: the demo plays × demo scenarios at the NFL FLAG 5v5 default,
-fixed seed, enough episodes for stable figures. Every band is asserted here; the
-measured figures are written down in docs/engine.md."""
+"""The calibration bands (docs/engine.md, Calibration): the demo plays × demo scenarios
+at the NFL FLAG 5v5 default, fixed seed, enough episodes for stable figures. Every band
+is asserted here; the measured figures are written down in docs/engine.md."""
 
 from pathlib import Path
 

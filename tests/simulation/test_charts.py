@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from playbook import diagrams
-from simulation import charts, services
+from pictures import charts, diagrams
+from simulation import services
 from simulation.engine import DEPTH_KEYS
 from tests.playbook import builders as b
 

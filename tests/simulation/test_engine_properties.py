@@ -1,4 +1,4 @@
-"""Sanity a coach will check (DOMAIN.md §3), as hypothesis properties over paired seeds:
+"""Sanity a coach will check (docs/engine.md), as hypothesis properties over paired seeds:
 the same seed gives both sides of a comparison the same random numbers, so a small
 number of episodes is enough to see the effect of the one thing that changed."""
 

@@ -1,4 +1,4 @@
-"""Animated pictures (simulation/pictures.py): trace replays and play previews."""
+"""Animated pictures (pictures/animations.py): trace replays and play previews."""
 
 import io
 import itertools
@@ -6,10 +6,10 @@ import itertools
 import pytest
 from PIL import Image, ImageSequence
 
-from playbook import diagrams
+from pictures import animations, diagrams
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Ruleset
-from simulation import pictures, services
+from simulation import services
 from tests.playbook import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -39,33 +39,33 @@ def frames_of(gif):
 def test_a_replay_has_one_frame_per_trace_frame(run):
     assert run.traces.count() == 4
     for trace in run.traces.all():
-        rules = pictures.trace_rules(trace)
-        gif, frames = frames_of(pictures.replay_gif(trace.data, rules, "Replay"))
+        rules = animations.trace_rules(trace)
+        gif, frames = frames_of(animations.replay_gif(trace.data, rules, "Replay"))
         recorded = trace.data["frames"]
         assert gif.format == "GIF" and len(frames) == len(recorded)
         # the documented size: the field plus 1 yd each side at 16 px/yd
-        assert gif.size == pictures.replay_size(trace.data, rules)
+        assert gif.size == animations.replay_size(trace.data, rules)
         assert gif.size[0] == (30 + 2) * diagrams.PX_PER_YD
         gaps = [b["t_ms"] - a["t_ms"] for a, b in itertools.pairwise(recorded)]
-        assert [d for _, d in frames] == [*gaps, pictures.REPLAY_HOLD_MS]
+        assert [d for _, d in frames] == [*gaps, animations.REPLAY_HOLD_MS]
         assert frames[0][0].tobytes() != frames[-1][0].tobytes()
 
 
 def test_the_ball_starts_in_the_qbs_hands_and_the_outcome_is_written_last(run):
     trace = run.traces.first()
     data = trace.data
-    rules = pictures.trace_rules(trace)
-    _, frames = frames_of(pictures.replay_gif(data, rules))
-    view = pictures._replay_view(data, rules)
+    rules = animations.trace_rules(trace)
+    _, frames = frames_of(animations.replay_gif(data, rules))
+    view = animations._replay_view(data, rules)
     qb = data["frames"][0]["offense"][data["offense_roles"].index("QB")]
     assert data["frames"][0]["ball"] == qb
-    ball = pictures._ball_spot(data["frames"][0])
+    ball = animations._ball_spot(data["frames"][0])
     assert frames[0][0].getpixel(tuple(map(round, view.px(ball)))) == diagrams._rgb(
-        pictures.BALL_COLOUR
+        animations.BALL_COLOUR
     )
     # the banner (outcome) only on the last frame, low on the picture
     spot = tuple(map(round, view.px((view.x_min + 2.2 + 0.9, view.y_min + 2.0))))
-    banner = diagrams._rgb(pictures.BANNER_COLOUR)
+    banner = diagrams._rgb(animations.BANNER_COLOUR)
     assert frames[-1][0].getpixel(spot) == banner
     assert all(f.getpixel(spot) != banner for f, _ in frames[:-1])
 
@@ -74,13 +74,13 @@ def test_the_throw_is_drawn_from_the_release(run):
     thrown = [t for t in run.traces.all() if (t.data["outcome"]["air_yards"] or 0) > 5]
     assert thrown
     data = thrown[0].data
-    rules = pictures.trace_rules(thrown[0])
-    view = pictures._replay_view(data, rules)
-    _, frames = frames_of(pictures.replay_gif(data, rules))
-    release = pictures._frame_at(data["frames"], data["events"]["release"])
+    rules = animations.trace_rules(thrown[0])
+    view = animations._replay_view(data, rules)
+    _, frames = frames_of(animations.replay_gif(data, rules))
+    release = animations._frame_at(data["frames"], data["events"]["release"])
     end = data["events"]["arrival"] or data["events"]["whistle"]
     (x0, y0) = data["frames"][release]["ball"]
-    (x1, y1) = data["frames"][pictures._frame_at(data["frames"], end)]["ball"]
+    (x1, y1) = data["frames"][animations._frame_at(data["frames"], end)]["ball"]
     length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
     # the middle of each dash (0.6 yd drawn, 0.4 yd gap), clear of the QB's circle
     stops = [d + 0.3 for d in range(1, int(length - 1.5))]
@@ -88,7 +88,7 @@ def test_the_throw_is_drawn_from_the_release(run):
         tuple(map(round, view.px((x0 + (x1 - x0) * d / length, y0 + (y1 - y0) * d / length))))
         for d in stops
     ]
-    colour = diagrams._rgb(pictures.THROW_COLOUR)
+    colour = diagrams._rgb(animations.THROW_COLOUR)
 
     def share(image):
         """Share of the spots with the throw's colour within a pixel."""
@@ -116,8 +116,8 @@ def test_a_replay_is_drawn_on_the_field_the_trace_was_played_on(team):
         traces=1,
     )
     trace = run.traces.get()
-    assert pictures.trace_rules(trace).field_width == 40.0  # the run has none: the scenario's
-    gif = Image.open(io.BytesIO(pictures.replay_gif(trace.data, pictures.trace_rules(trace))))
+    assert animations.trace_rules(trace).field_width == 40.0  # the run has none: the scenario's
+    gif = Image.open(io.BytesIO(animations.replay_gif(trace.data, animations.trace_rules(trace))))
     assert gif.size[0] == (40 + 2) * diagrams.PX_PER_YD
 
 
@@ -142,7 +142,7 @@ def test_a_replay_is_drawn_on_the_field_the_trace_was_played_on(team):
     ],
 )
 def test_outcome_text(outcome, text):
-    assert pictures.outcome_text(outcome) == text
+    assert animations.outcome_text(outcome) == text
 
 
 # --- preview ---------------------------------------------------------------------------
@@ -153,10 +153,10 @@ def test_preview_frames_follow_the_route_timing(team):
     # run-on stops at the sideline after 1 yd: 150 ms more. WR2 (SLANT) ends at
     # 1400 ms + 3 yd at 6.7 yd/s ≈ 1847 ms. Frames at 0, 100, …, 2200 ms: 23.
     play = b.play(team)
-    assert pictures.preview_frame_count(play) == 23
-    gif, frames = frames_of(pictures.preview_gif(play))
+    assert animations.preview_frame_count(play) == 23
+    gif, frames = frames_of(animations.preview_gif(play))
     assert len(frames) == 23
-    assert [d for _, d in frames] == [100] * 22 + [pictures.PREVIEW_HOLD_MS]
+    assert [d for _, d in frames] == [100] * 22 + [animations.PREVIEW_HOLD_MS]
     assert gif.size == (diagrams.play_picture(play).width_px, diagrams.play_picture(play).height_px)
     # WR1 ends on the sideline at (8, 15): his (white) circle is there (inside the chalk)
     # on the last frame, not on the first
@@ -170,25 +170,25 @@ def test_preview_frames_follow_the_route_timing(team):
 def test_a_settle_route_stops_at_its_last_breakpoint(team):
     hitch = b.route(team, [{"x": 5.0, "y": 0.0, "time_ms": 1000}], settle=True)
     play = b.play(team, routes={"WR3": hitch})
-    assert pictures.preview_frame_count(play) == 11  # 0 … 1000 ms
-    assert len(frames_of(pictures.preview_gif(play))[1]) == 11
+    assert animations.preview_frame_count(play) == 11  # 0 … 1000 ms
+    assert len(frames_of(animations.preview_gif(play))[1]) == 11
 
 
 def test_a_preview_against_a_scenario_draws_the_defenders(team):
     play, scenario = b.play(team), b.scenario(team)
-    _, frames = frames_of(pictures.preview_gif(play, scenario))
-    assert len(frames) == pictures.preview_frame_count(play, scenario)
+    _, frames = frames_of(animations.preview_gif(play, scenario))
+    assert len(frames) == animations.preview_frame_count(play, scenario)
     picture = diagrams.play_picture(play, scenario)
     d3 = next(d for d in scenario.defenders.all() if d.slot == "D3")  # the rusher at (7, 0)
     spot = tuple(map(round, picture.px((d3.x + 0.2, d3.y))))
     yellow = diagrams._rgb(diagrams.DEFENSE_FILL)
     assert frames[0][0].getpixel(spot) == yellow
-    assert frames_of(pictures.preview_gif(play))[1][0][0].getpixel(spot) != yellow
+    assert frames_of(animations.preview_gif(play))[1][0][0].getpixel(spot) != yellow
 
 
 def test_preview_stops_at_the_pass_clock_whatever_the_route_timing(team):
     """A crawling last leg (1 cm in 59 s) must not make a huge GIF (found by a probe)."""
-    from simulation.pictures import preview_frame_count
+    from pictures.animations import preview_frame_count
 
     creep = b.route(
         team,

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from football.situations import situation_bucket
 from playbook.models import Play, Scenario
 from simulation import engine, services
 from simulation.models import JobStatus, SimulationRun, SimulationSlice
-from simulation.situations import situation_bucket
 from teams.models import Role
 from tests.conftest import client_for
 from tests.factories import MembershipFactory

@@ -4,8 +4,8 @@
  * (slots-0-x, breakpoints-1-time_ms, defenders-2-duty, the play's progression), so
  * saving is the ordinary admin POST with its validation. Rules are checked by the
  * server (playbook/editor.py → playbook/validation.py). Field coordinates as in
- * DOMAIN.md §1 and playbook/diagrams.py: x yards downfield (up the screen), +y to the
- * offense's right (right on the screen).
+ * docs/domain.md (Field and units) and pictures/diagrams.py: x yards downfield (up the
+ * screen), +y to the offense's right (right on the screen).
  */
 (function () {
   "use strict";

@@ -1,5 +1,5 @@
-"""Result charts of a simulation run (issue #8), drawn with the diagrams' primitives
-(`playbook.diagrams.Picture`), so `to_svg` and `to_png` give the same picture.
+"""Result charts of a simulation run, drawn with the diagrams' primitives
+(`pictures.diagrams.Picture`), so `to_svg` and `to_png` give the same picture.
 
 Charts are laid out in pixels: `_Chart` turns (left, top) pixels into the Picture's
 coordinates. Play and scenario names are user data: `to_svg` escapes every text.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from playbook import diagrams
+from pictures import diagrams
 from playbook.models import Play, Scenario
 from simulation.engine import DEPTH_KEYS, MetricsAggregator
 from simulation.engine import constants as C

@@ -4,7 +4,7 @@ until it finishes, so their content keys are hashes of that stored data."""
 
 from dataclasses import asdict
 
-from config.images import Image, content_key, safe_filename
+from pictures.serving import Image, content_key, safe_filename
 from playbook.models import Scenario
 
 HEATMAP_VALUES = ("mean_reward", "success_rate")
@@ -12,7 +12,7 @@ HEATMAP_VALUES = ("mean_reward", "success_rate")
 
 def replay(trace) -> Image:
     """The recorded episode as an animated GIF, one frame per trace frame."""
-    from simulation.pictures import replay_gif, trace_rules
+    from pictures.animations import replay_gif, trace_rules
 
     run = trace.run
     rules = trace_rules(trace)  # the field the episode was played on
@@ -34,8 +34,8 @@ def _trace_title(trace):
 
 def heatmap(run, ext, value="mean_reward") -> Image:
     """Plays × defenses, coloured by `value`, the number in each cell."""
-    from playbook import diagrams
-    from simulation.charts import heatmap_picture
+    from pictures import diagrams
+    from pictures.charts import heatmap_picture
 
     if value not in HEATMAP_VALUES:
         raise ValueError(f"Unknown value '{value}': use one of {', '.join(HEATMAP_VALUES)}.")

@@ -1,4 +1,4 @@
-"""The playbook's call sheet as a print-ready PDF (issue #8): `call_sheet_pdf(playbook, ...)`.
+"""The playbook's call sheet as a print-ready PDF: `call_sheet_pdf(playbook, ...)`.
 
 Two layouts:
 
@@ -41,7 +41,8 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from playbook import diagrams, services
+from pictures import diagrams
+from playbook import services
 from playbook.constants import Bucket
 
 LAYOUTS = ("sheet", "wristband")

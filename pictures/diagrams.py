@@ -1,4 +1,4 @@
-"""Play diagrams and scenario previews (DOMAIN.md §5), drawn once and rendered twice.
+"""Play diagrams and scenario previews (docs/pictures.md), drawn once and rendered twice.
 
 `play_picture(play, scenario=None)` and `scenario_picture(scenario, play=None)` build a
 `Picture`: a view box in field coordinates and a list of drawing primitives (plain
@@ -7,9 +7,9 @@ primitives, so the SVG and the PNG never disagree, and `Picture.digest` (a hash 
 primitives) is the content key the API's ETag is built from. `render()` / `draw_items()`
 draw primitives onto a Pillow image (the animations and charts reuse them).
 
-Coordinates are the domain's (§1): x yards downfield from the LOS, y yards to the
-offense's right. On the picture x goes UP and +y goes RIGHT; sizes are in yards too
-(line widths, text heights), turned into pixels at `PX_PER_YD`.
+Coordinates are the domain's (docs/domain.md, Field and units): x yards downfield from
+the LOS, y yards to the offense's right. On the picture x goes UP and +y goes RIGHT;
+sizes are in yards too (line widths, text heights), turned into pixels at `PX_PER_YD`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 
-from playbook.constants import MAN_AUTO, Duty, offense_roles
+from football import duties
+from football.roles import offense_roles
 from playbook.models import rules_for
 from playbook.validation import Rules
+from simulation.engine.inputs import DefenderInput
+from simulation.engine.prepare import resolve_assignments
 
 PX_PER_YD = 16
 BEHIND_LOS_YD = 10.0  # the picture starts this far behind the line of scrimmage
@@ -313,16 +316,13 @@ def _bar(ax, ay, bx, by, half=0.7):
 
 def _defense_assignments(scenario, offense):
     """Each defender's drawn spot and duty; MAN `auto` matched as the engine does it."""
-    from simulation.engine.inputs import DefenderInput
-    from simulation.engine.prepare import resolve_assignments
-
     start = dict(offense.start)
 
     def man_target(d):
-        if d.duty != Duty.MAN:
+        if d.duty != duties.MAN:
             return None
         # a named target the formation lacks is matched like `auto`
-        return d.man_target if d.man_target in start else MAN_AUTO
+        return d.man_target if d.man_target in start else duties.MAN_AUTO
 
     inputs = tuple(
         DefenderInput(
@@ -347,7 +347,7 @@ def _defense_assignments(scenario, offense):
 def _draw_defense(pic, scenario, offense):
     assignments = _defense_assignments(scenario, offense)
     for a in assignments:  # zones underneath everything defensive
-        if a.duty == Duty.ZONE:
+        if a.duty == duties.ZONE:
             pic.circle(
                 "zone",
                 (a.zone_x, a.zone_y),
@@ -359,9 +359,9 @@ def _draw_defense(pic, scenario, offense):
             )
     qb = offense.start.get("QB", (-5.0, 0.0))
     for a in assignments:
-        if a.duty == Duty.MAN and a.target in offense.start:
+        if a.duty == duties.MAN and a.target in offense.start:
             pic.path("man", [(a.x, a.y), offense.start[a.target]], MAN_COLOUR, 0.08)
-        elif a.duty == Duty.RUSH:
+        elif a.duty == duties.RUSH:
             gap = PLAYER_RADIUS_YD + 0.3
             ux, uy = _unit(a.x, a.y, *qb)
             end = (qb[0] - ux * gap, qb[1] - uy * gap)

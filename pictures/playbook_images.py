@@ -9,8 +9,8 @@ numbers for the call sheet), so an edit anywhere a picture looks changes its key
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from config.images import Image, content_key, safe_filename
-from playbook import diagrams
+from pictures import diagrams
+from pictures.serving import Image, content_key, safe_filename
 from playbook.models import Play
 
 CALL_SHEET_LAYOUTS = ("sheet", "wristband")
@@ -45,7 +45,7 @@ def scenario_preview(scenario, ext, play=None) -> Image:
 
 def play_animation(play, scenario=None) -> Image:
     """The play run from the snap (before any simulation), optionally with defenders."""
-    from simulation.pictures import preview_gif
+    from pictures.animations import preview_gif
 
     key = content_key("preview", diagrams.play_picture(play, scenario).digest, _timing(play))
     return Image(key, "gif", lambda: preview_gif(play, scenario), safe_filename(play.name, "gif"))
@@ -60,7 +60,7 @@ def _entry_key(entry):
 
 def call_sheet(playbook, layout="sheet") -> Image:
     """The print-ready call sheet (or wristband card) of a playbook as a PDF."""
-    from playbook.callsheet_pdf import call_sheet_pdf
+    from pictures.callsheet_pdf import call_sheet_pdf
 
     if layout not in CALL_SHEET_LAYOUTS:
         raise ValueError(f"Unknown layout '{layout}': use one of {', '.join(CALL_SHEET_LAYOUTS)}.")

@@ -1,4 +1,4 @@
-"""Animated GIFs (issue #8): the replay of a recorded simulation trace and the preview of
+"""Animated GIFs: the replay of a recorded simulation trace and the preview of
 a play run from the snap before any simulation.
 
 Both are drawn like the diagrams (`playbook.diagrams`: same field, colours and player
@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from playbook import diagrams
+from pictures import diagrams
 from playbook.validation import Rules
 
 PREVIEW_FRAME_MS = 100  # one preview frame per 100 ms of play time
