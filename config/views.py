@@ -33,7 +33,7 @@ def health(request):
 def home(request):
     """The address `make run` prints: where to go next. The demo login is shown only on a
     DEBUG instance where the demo coach exists (never in production)."""
-    from teams.management.commands.setup_demo import DEMO_EMAIL, DEMO_PASSWORD
+    from playbook.management.commands.setup_demo import DEMO_EMAIL, DEMO_PASSWORD
 
     context = {}
     if settings.DEBUG and get_user_model().objects.filter(email=DEMO_EMAIL).exists():
