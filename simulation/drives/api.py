@@ -117,9 +117,8 @@ def season(
     """n_games games against the opponent (itself by default): the season report and
     the full report of the first `reports` games."""
     models = build_models(team, opponent, rules, n_episodes, seed)
-    names = (team.name, (opponent or team).name if opponent is not team else team.name)
-    if names[0] == names[1]:
-        names = (names[0], f"{names[1]} (opponent)")
+    other = (opponent or team).name
+    names = (team.name, other if other != team.name else f"{other} (opponent)")
     result = simulate_games(
         models,
         n_games,
