@@ -22,9 +22,9 @@ def build_models(
     seed: int = 0,
     ep_caller: str = "best",
 ) -> tuple[EPModel, EPModel]:
-    """Both offenses' EP models: team's plays against opponent's defenses and the other
-    way round, solved together. Without an opponent (or the same one) the team plays
-    itself and one model serves both. ep_caller: whom EP assumes calls the plays
+    """Both offenses' EP models: team's plays against opponent's defense mix and the
+    other way round (each team-neutral). Without an opponent (or the same one) the team
+    plays itself and one model serves both. ep_caller: whom EP assumes calls the plays
     ("best" or "average")."""
     if opponent is None or opponent is team:
         table = sample_transitions(team, team, rules, n_episodes, seed)
@@ -32,8 +32,9 @@ def build_models(
         return model, model
     ours = sample_transitions(team, opponent, rules, n_episodes, seed)
     theirs = sample_transitions(opponent, team, rules, n_episodes, seed)
-    return solve_ep(
-        ours, opponent.weights(), rules, opponent=(theirs, team.weights()), caller=ep_caller
+    return (
+        solve_ep(ours, opponent.weights(), rules, caller=ep_caller),
+        solve_ep(theirs, team.weights(), rules, caller=ep_caller),
     )
 
 
