@@ -82,7 +82,8 @@ class EquilibriumCaller(Caller):
         return self._mix[s]
 
     def probs(self, states):
-        return np.array([self.mix(int(s)) for s in states]).reshape(len(states), -1)
+        rows = [self.mix(int(s)) for s in states]
+        return np.array(rows).reshape(len(states), len(self.model.plays))
 
 
 class GreedyBucketCaller(Caller):
