@@ -1,0 +1,251 @@
+"""Play transitions sampled from the engine, once per (play, defense, yard-line cell).
+
+The engine's play depends on the yard line (the goal line and the end line move with
+it) but not on down or distance, so one sample per yard-line cell serves every down and
+distance there. A state `ytg` yards from the goal uses the nearest cell at or beyond it
+(`cells[i] ≥ ytg`): a gain that reaches the goal from the state is a touchdown, and the
+cells are one yard apart near the goal, where the end line matters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from simulation.drives.rules import GAIN, INTERCEPTION, TOUCHDOWN, DriveRules
+from simulation.engine import (
+    INTERCEPTION as ENGINE_INTERCEPTION,
+)
+from simulation.engine import (
+    DefenseRatings,
+    OffenseRatings,
+    PlayInput,
+    ScenarioInput,
+    Situation,
+    prepare,
+    simulate_prepared,
+)
+
+CACHE_SIZE = 8
+_cache: OrderedDict[str, TransitionTable] = OrderedDict()
+
+
+@dataclass
+class TeamSpec:
+    """One team: its plays (offense), its defenses with the weights it calls them, and
+    its lineup. Ids are the keys a caller and a report name things by."""
+
+    name: str
+    plays: Mapping[str, PlayInput]
+    defenses: Mapping[str, ScenarioInput]
+    defense_weights: Mapping[str, float] = field(default_factory=dict)  # empty: equal
+    offense_players: Mapping[str, OffenseRatings] = field(default_factory=dict)
+    defense_players: Mapping[str, DefenseRatings] = field(default_factory=dict)
+
+    def weights(self) -> np.ndarray:
+        w = np.array([float(self.defense_weights.get(k, 1.0)) for k in self.defenses])
+        if (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"{self.name}: defense weights must be ≥ 0 and not all 0")
+        return w / w.sum()
+
+
+def default_cells(rules: DriveRules) -> np.ndarray:
+    """Yard-line cells: dense inside the 10 (the end line squeezes the defense), then
+    15/20/30, plus the tries and the drive start. Past the deepest cell the deepest
+    one is used: far from the goal the end line is out of reach of every route."""
+    L = rules.L
+    cells = {1, 2, 3, 5, 7, 10, 15, 20, 30, rules.start_ytg}
+    cells |= {round(rules.pat1_distance), round(rules.pat2_distance)}
+    return np.array(sorted(c for c in cells if 1 <= c <= L), dtype=np.int32)
+
+
+@dataclass
+class TransitionTable:
+    """Sampled snaps: bins[p, d, c, n] indexes (bin_kind, bin_value); result holds the
+    engine's result code per sample (for reports)."""
+
+    plays: tuple[str, ...]
+    defenses: tuple[str, ...]
+    cells: np.ndarray  # int32 yards to the goal, ascending
+    bins: np.ndarray  # int16 [P, D, C, N]
+    bin_kind: np.ndarray  # int8 [B]
+    bin_value: np.ndarray  # int32 [B]
+    result: np.ndarray  # int8 [P, D, C, N]
+    key: str = ""
+    play_names: tuple[str, ...] = ()  # for people; empty: the ids
+    defense_names: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        self.play_names = tuple(self.play_names) or self.plays
+        self.defense_names = tuple(self.defense_names) or self.defenses
+
+    @classmethod
+    def from_samples(cls, plays, defenses, cells, kind, value, result=None, key="", names=()):
+        """From per-sample arrays [P, D, C, N] of kinds and whole-yard values (hand-made
+        tables in tests use this too)."""
+        kind = np.asarray(kind, dtype=np.int64)
+        value = np.asarray(value, dtype=np.int64)
+        value = np.where(kind == TOUCHDOWN, 0, value)
+        code = kind * 100_000 + (value + 50_000)
+        uniq, inverse = np.unique(code, return_inverse=True)
+        if result is None:
+            result = np.where(kind == INTERCEPTION, ENGINE_INTERCEPTION, 0)
+        return cls(
+            plays=tuple(plays),
+            defenses=tuple(defenses),
+            cells=np.asarray(cells, dtype=np.int32),
+            bins=inverse.reshape(kind.shape).astype(np.int16),
+            bin_kind=(uniq // 100_000).astype(np.int8),
+            bin_value=(uniq % 100_000 - 50_000).astype(np.int32),
+            result=np.asarray(result, dtype=np.int8),
+            key=key,
+            play_names=names[0] if names else (),
+            defense_names=names[1] if names else (),
+        )
+
+    @property
+    def shape(self):
+        return self.bins.shape
+
+    def cell_of(self, ytg) -> np.ndarray:
+        """The cell a state uses: the nearest at or beyond it, else the deepest."""
+        i = np.searchsorted(self.cells, np.asarray(ytg), side="left")
+        return np.minimum(i, len(self.cells) - 1)
+
+    def histogram(self) -> np.ndarray:
+        """Probabilities [P, D, C, B] of each outcome bin."""
+        P, D, C, N = self.bins.shape
+        B = len(self.bin_kind)
+        flat = self.bins.reshape(P * D * C, N).astype(np.int64)
+        offsets = np.arange(P * D * C)[:, None] * B
+        counts = np.bincount((flat + offsets).ravel(), minlength=P * D * C * B)
+        return (counts.reshape(P, D, C, B) / N).astype(np.float64)
+
+    def summary(self) -> dict:
+        P, D, C, N = self.bins.shape
+        return {
+            "key": self.key,
+            "plays": list(self.plays),
+            "defenses": list(self.defenses),
+            "cells": self.cells.tolist(),
+            "samples_per_cell": N,
+            "samples": P * D * C * N,
+        }
+
+
+# Near the goal a defense that aligns deeper than the end line lines up this far inside it
+# (and drops its deep zones there): the end zone is the whole field it has left.
+END_LINE_MARGIN_YD = 1.0
+
+
+def fit_to_field(scenario: ScenarioInput, rules: DriveRules, ytg: float) -> ScenarioInput:
+    """The scenario as it lines up `ytg` yards from the goal."""
+    deepest = ytg + rules.endzone_depth - END_LINE_MARGIN_YD
+    if all(d.x <= deepest and (d.zone_x or 0) <= deepest for d in scenario.defenders):
+        return scenario
+    defenders = tuple(
+        replace(
+            d,
+            x=min(d.x, deepest),
+            zone_x=None if d.zone_x is None else min(d.zone_x, deepest),
+        )
+        for d in scenario.defenders
+    )
+    return replace(scenario, defenders=defenders)
+
+
+def _stable_id(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+def table_key(offense: TeamSpec, defense: TeamSpec, rules: DriveRules, n, seed, cells) -> str:
+    parts = (
+        sorted(offense.plays.items()),
+        sorted(defense.defenses.items()),
+        sorted(offense.offense_players.items()),
+        sorted(defense.defense_players.items()),
+        rules.engine,
+        int(n),
+        int(seed),
+        tuple(int(c) for c in cells),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def sample_transitions(
+    offense: TeamSpec,
+    defense: TeamSpec,
+    rules: DriveRules,
+    n_episodes: int = 1024,
+    seed: int = 0,
+    cells: Sequence[int] | None = None,
+) -> TransitionTable:
+    """offense's plays × defense's defenses × cells, n_episodes each, from the engine.
+    Each triple has its own random stream (seed, play id, defense id, cell), so a pair's
+    samples do not depend on what else is in the playbook. Cached in memory by inputs."""
+    cells = default_cells(rules) if cells is None else np.asarray(sorted(set(cells)), np.int32)
+    if n_episodes < 1:
+        raise ValueError("n_episodes must be at least 1")
+    if cells[0] < 1 or cells[-1] > rules.L:
+        raise ValueError(f"cells must be 1 to {rules.L} yd to the goal")
+    key = table_key(offense, defense, rules, n_episodes, seed, cells)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    shape = (len(offense.plays), len(defense.defenses), len(cells), n_episodes)
+    kind = np.zeros(shape, dtype=np.int8)
+    value = np.zeros(shape, dtype=np.int32)
+    result = np.zeros(shape, dtype=np.int8)
+    for p, (pid, play) in enumerate(offense.plays.items()):
+        for d, (did, scenario) in enumerate(defense.defenses.items()):
+            for c, ytg in enumerate(cells):
+                situation = Situation(down=1, distance=float(min(10, ytg)), yardline=float(ytg))
+                try:
+                    prepared = prepare(
+                        play,
+                        fit_to_field(scenario, rules, float(ytg)),
+                        rules.engine,
+                        offense.offense_players,
+                        defense.defense_players,
+                        situation,
+                    )
+                except ValueError as exc:
+                    raise ValueError(f"{pid} vs {did} at {ytg} yd to go: {exc}") from exc
+                out = simulate_prepared(
+                    prepared,
+                    n_episodes,
+                    seed,
+                    key=(_stable_id(pid), _stable_id(did), int(ytg)),
+                )
+                picked = out.result == ENGINE_INTERCEPTION
+                scored = out.touchdown & ~picked
+                k = np.where(picked, INTERCEPTION, np.where(scored, TOUCHDOWN, GAIN))
+                spot = np.nan_to_num(out.air_yards, nan=0.0)
+                # Whole yards toward the line of scrimmage: a 9.8-yd gain does not
+                # convert 10 to go and a sack 4.6 yd deep at the own 5 is no safety.
+                v = np.where(picked, np.rint(spot), np.trunc(out.yards))
+                kind[p, d, c] = k
+                value[p, d, c] = v
+                result[p, d, c] = out.result
+    table = TransitionTable.from_samples(
+        offense.plays,
+        defense.defenses,
+        cells,
+        kind,
+        value,
+        result,
+        key=key,
+        names=(
+            tuple(p.name for p in offense.plays.values()),
+            tuple(d.name for d in defense.defenses.values()),
+        ),
+    )
+    _cache[key] = table
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return table
