@@ -46,8 +46,8 @@ def measure(name, render, repeats=REPEATS, **extra):
 def main():
     django_with_scratch_db()
     from playbook import diagrams
-    from playbook.fieldos import fieldos_import, sources_from_paths
     from playbook.images import with_drawing_data
+    from playbook.interchange import fieldos_import, sources_from_paths
     from playbook.models import Play, Scenario
     from playbook.services import ruleset_create_default
     from simulation import charts, pictures, services

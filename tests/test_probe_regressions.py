@@ -1289,7 +1289,7 @@ class TestImport:
     def test_oversized_body_and_file_are_refused(self, api, team, monkeypatch):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        monkeypatch.setattr("playbook.fieldos.MAX_FILE_BYTES", 100)
+        monkeypatch.setattr("playbook.interchange.sources.MAX_FILE_BYTES", 100)
         text = '{"routes": []}' + " " * 200
         body = error(raw(api, "POST", self.path(team), text), 400, "invalid")
         assert "are refused" in body["errors"]["body"][0]

@@ -1,6 +1,6 @@
 """Bulk import and export of a team's playbook in FieldOS JSON (docs/import-export.md).
 
-Both views call playbook.fieldos; the team comes from the URL through the shared
+Both views call playbook.interchange; the team comes from the URL through the shared
 TeamScopedMixin (non-members 404, members read, coaches/owners write)."""
 
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from config.api import error_body
 from config.parsers import SafeJSONParser
-from playbook.fieldos import (
+from playbook.interchange import (
     KINDS,
     MAX_FILE_BYTES,
     FieldOSImportError,

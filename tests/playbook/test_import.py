@@ -11,16 +11,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from playbook.fieldos import (
+from playbook.interchange import (
     MAX_FILE_BYTES,
     FieldOSImportError,
-    defenders_from_call,
     fieldos_export,
     fieldos_import,
     sources_from_bytes,
     sources_from_data,
     sources_from_paths,
 )
+from playbook.interchange.defense_call import defenders_from_call
 from playbook.models import (
     Formation,
     Lineup,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from playbook.fieldos import FieldOSImportError, fieldos_import, sources_from_paths
+from playbook.interchange import FieldOSImportError, fieldos_import, sources_from_paths
 from teams.models import Team
 
 
