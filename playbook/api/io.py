@@ -22,6 +22,7 @@ from config.parsers import SafeJSONParser
 from playbook.interchange import (
     KINDS,
     MAX_FILE_BYTES,
+    ON_CONFLICT,
     FieldOSImportError,
     check_size,
     fieldos_export,
@@ -65,6 +66,18 @@ ErrorBody = inline_serializer(
 DRY_RUN = OpenApiParameter(
     "dry_run", OpenApiTypes.BOOL, description="Report what would change; write nothing."
 )
+ON_CONFLICT_PARAMETER = OpenApiParameter(
+    "on_conflict",
+    OpenApiTypes.STR,
+    enum=list(ON_CONFLICT),
+    default="rename",
+    description=(
+        "An object named like another of the team's objects with different content: "
+        '`rename` imports it under a free name ("Delay Flat (2)") with a warning, `skip` '
+        "keeps the team's object and uses it in its place, `fail` refuses the import. "
+        "Identical content is always reused."
+    ),
+)
 
 
 def _refused(errors, detail):
@@ -86,7 +99,7 @@ class ImportView(TeamScopedMixin, APIView):
             "200 for a dry run or when nothing changed, 400 (nothing written) naming file, "
             "index, id and field of every error."
         ),
-        parameters=[DRY_RUN],
+        parameters=[DRY_RUN, ON_CONFLICT_PARAMETER],
         request={
             "application/json": OpenApiTypes.OBJECT,
             "multipart/form-data": {
@@ -125,11 +138,19 @@ class ImportView(TeamScopedMixin, APIView):
         if flag not in ("1", "true", "yes", "0", "false", "no"):
             raise ValidationError({"dry_run": [f"'{flag}' — use true or false."]})
         dry_run = flag in ("1", "true", "yes")
+        on_conflict = request.query_params.get("on_conflict", "rename")
+        if on_conflict not in ON_CONFLICT:
+            raise ValidationError(
+                {"on_conflict": [f"'{on_conflict}' — use {', '.join(ON_CONFLICT)}."]}
+            )
         try:
             if request.content_type.startswith("application/json"):
                 check_size("body", int(request.META.get("CONTENT_LENGTH") or 0))
             summary = fieldos_import(
-                team=self.team, sources=self._sources(request), dry_run=dry_run
+                team=self.team,
+                sources=self._sources(request),
+                dry_run=dry_run,
+                on_conflict=on_conflict,
             )
         except FieldOSImportError as exc:
             lines = exc.lines()

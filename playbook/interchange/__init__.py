@@ -20,10 +20,12 @@ from playbook.interchange.sources import (
     sources_from_paths,
 )
 from playbook.interchange.summary import ImportSummary
+from playbook.interchange.writer import ON_CONFLICT
 
 __all__ = [
     "KINDS",
     "MAX_FILE_BYTES",
+    "ON_CONFLICT",
     "FieldOSImportError",
     "ImportSummary",
     "check_size",

@@ -29,6 +29,15 @@ MODELS = {
     "scenarios": Scenario,
     "playbooks": Playbook,
 }
+# The child rows of each kind, as its service names them.
+ROWS = {
+    "lineups": "spots",
+    "formations": "slots",
+    "routes": "breakpoints",
+    "plays": "assignments",
+    "scenarios": "defenders",
+    "playbooks": "entries",
+}
 ALIASES = {"rulesets": "rules"}
 # Top-level keys that tell the kind of an object, checked in this order.
 SIGNATURES = (

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from playbook import services
-from playbook.interchange.format import MODELS, PLAY_FIELDS, RULES_PATH, SCENARIO_FIELDS
+from playbook.interchange.format import MODELS, PLAY_FIELDS, ROWS, RULES_PATH, SCENARIO_FIELDS
 from playbook.models import (
     Formation,
     Lineup,
@@ -108,16 +108,16 @@ def write_object(kind, team, values, instance):
         return write_model(team, Ruleset, values, instance)
     if kind == "players":
         return write_model(team, Player, values, instance)
-    write, rows_arg = {
-        "lineups": (services.lineup_write, "spots"),
-        "formations": (services.formation_write, "slots"),
-        "routes": (services.route_write, "breakpoints"),
-        "plays": (services.play_write, "assignments"),
-        "scenarios": (services.scenario_write, "defenders"),
-        "playbooks": (services.playbook_write, "entries"),
+    write = {
+        "lineups": services.lineup_write,
+        "formations": services.formation_write,
+        "routes": services.route_write,
+        "plays": services.play_write,
+        "scenarios": services.scenario_write,
+        "playbooks": services.playbook_write,
     }[kind]
     check_fields(MODELS[kind], data)
-    return write(team=team, data=dict(data), instance=instance, **{rows_arg: rows})
+    return write(team=team, data=dict(data), instance=instance, **{ROWS[kind]: rows})
 
 
 def json_path(kind, path, values):

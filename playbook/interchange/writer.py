@@ -1,35 +1,38 @@
 """Step 2 of an import: definitions → database objects, through the services, in
 dependency order. References resolve to objects of this import or to the team's own;
-an object whose content equals what is stored is left alone."""
+an object whose content equals what is stored is left alone. A name the team already
+uses for another object is settled by `on_conflict` (docs/import-export.md)."""
+
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from playbook import services, validation
-from playbook.constants import Duty
 from playbook.interchange import store
-from playbook.interchange.defense_call import defenders_from_call
-from playbook.interchange.format import KINDS, SCENARIO_FIELD, SCENARIO_FIELDS, SINGULAR
-from playbook.models import Formation, Lineup, Route, Ruleset, default_ruleset
+from playbook.interchange.build import KindWriters, Skip
+from playbook.interchange.format import KINDS, ROWS, SINGULAR
+
+RENAME, SKIP, FAIL = ON_CONFLICT = ("rename", "skip", "fail")
+MAX_NAME = 120  # the models' name length
 
 
-class Skip(Exception):
-    """This object cannot be written (its error is recorded, or a dependency failed)."""
-
-
-class Writer:
-    """Step 2: definitions → database objects, through the services."""
-
-    def __init__(self, team, reader, summary):
+class Writer(KindWriters):
+    def __init__(self, team, reader, summary, on_conflict=RENAME):
         self.team, self.defs, self.summary = team, reader.defs, summary
+        self.on_conflict = on_conflict
         self.rule_defaults = reader.rule_defaults
         self.errors = {}
         self.done = {kind: {} for kind in KINDS}  # id → object (None: failed)
         self.status = {kind: {} for kind in KINDS}
+        self.kept = {kind: set() for kind in KINDS}  # ids a team object answers for, as it is
         self.by_id, self.by_name = {}, {}
         for kind, queryset in store.team_objects(team).items():
             objects = list(queryset)
             self.by_id[kind] = {o.external_id: o for o in objects if o.external_id}
             self.by_name[kind] = {o.name: o for o in objects}
+        # The names this import gives: a free name must not take one a later object wants.
+        self.wanted = {
+            kind: {spec["name"] for spec, _ in defs.values()} for kind, defs in self.defs.items()
+        }
 
     def error(self, where, path, message):
         self.errors.setdefault(where.at(path), []).append(message)
@@ -68,20 +71,15 @@ class Writer:
             for status in self.status[kind].values():
                 counts[status] += 1
 
-    def match(self, kind, item_id, name, where):
-        obj = self.by_id[kind].get(item_id)
-        named = self.by_name[kind].get(name)
-        if named is None or named is obj:
-            return obj
-        if obj is None and not named.external_id:
-            return named  # made in the editor: the import adopts it
-        owner = f"'{named.external_id}'" if named.external_id else "another one (without id)"
-        self.error(where, "name", f"'{name}' is already the name of {SINGULAR[kind]} {owner}")
-        raise Skip
-
     def save(self, kind, item_id, where, values):
         values["data"] = {"external_id": item_id, **values["data"]}
-        instance = self.match(kind, item_id, values["data"]["name"], where)
+        instance = self.by_id[kind].get(item_id)
+        named = self.by_name[kind].get(values["data"]["name"])
+        if named is not None and named is not instance:
+            if instance is None and not named.external_id:
+                instance = named  # made in the editor: the import adopts it
+            elif self.settle_name(kind, item_id, where, values, instance, named):
+                return
         if instance is not None and store.comparable(
             store.stored(kind, instance)
         ) == store.comparable(values):
@@ -109,166 +107,75 @@ class Writer:
             warning = f"{store.json_path(kind, path, values)}: {message}" if message else warning
             self.summary.kinds[kind]["warnings"].append(prefix + warning)
 
-    # spec → {"data": model fields, "rows": service rows}, references resolved
+    # --- a name the team already uses for another object ---------------------------------
 
-    def _rules(self, spec, where):
-        return {"data": {"name": spec["name"], **spec["values"]}, "rows": None}
-
-    def _after_rules(self):
-        """Apply "default" flags once every ruleset is written."""
-        wanted = [(i, flag) for i, flag in self.rule_defaults.items() if self.done["rules"].get(i)]
-        defaults = [i for i, flag in wanted if flag]
-        if len(defaults) > 1:
-            where = self.defs["rules"][defaults[1]][1]
-            self.error(
-                where, "default", f"only one default ruleset per team (also '{defaults[0]}')"
+    def settle_name(self, kind, item_id, where, values, instance, named):
+        """Identical content: the team's object answers for the import's. Otherwise
+        on_conflict decides: rename (a free name goes into `values`, the write goes on),
+        skip (the team's object answers for it) or fail. True when no write follows."""
+        name = values["data"]["name"]
+        what = f"{SINGULAR[kind]} {self.owner(named)}"
+        differ = self.differences(kind, named, values)
+        if not differ:
+            self.keep(kind, item_id, named)
+            self.note(kind, where, f"'{name}' has the same content as the team's {what}; reused")
+            return True
+        taken = f"'{name}' is already the name of {what} ({', '.join(differ)} differ)"
+        if self.on_conflict == FAIL:
+            self.error(where, "name", taken)
+            raise Skip
+        if self.on_conflict == SKIP:
+            kept = instance or named
+            self.keep(kind, item_id, kept)
+            self.note(
+                kind,
+                where,
+                f"{taken}; skipped: the team's {SINGULAR[kind]} {self.owner(kept)} is used "
+                "in its place",
             )
-            return
-        for item_id, flag in sorted(wanted, key=lambda w: w[1]):  # unset first
-            ruleset = self.done["rules"][item_id]
-            if ruleset.is_default == flag:
-                continue
-            if flag:
-                services.ruleset_make_default(ruleset)
-            else:
-                Ruleset.objects.filter(pk=ruleset.pk).update(is_default=False)
-                ruleset.is_default = False
-            if self.status["rules"][item_id] == "unchanged":
-                self.status["rules"][item_id] = "updated"
+            return True
+        free = self.free_name(kind, name, instance)
+        values["data"]["name"] = free
+        self.note(kind, where, f"{taken}; imported as '{free}'")
+        return False
 
-    def _players(self, spec, where):
-        return {"data": dict(spec), "rows": None}
+    def keep(self, kind, item_id, obj):
+        self.done[kind][item_id] = obj
+        self.status[kind][item_id] = "unchanged"
+        self.kept[kind].add(item_id)
 
-    def _lineups(self, spec, where):
-        spots = [
-            {
-                "role": s["role"],
-                "player": self.get("players", s["player"], where, f"spots.{s['role']}"),
-            }
-            for s in spec["spots"]
-        ]
-        return {"data": {"name": spec["name"], "is_default": spec["is_default"]}, "rows": spots}
+    def note(self, kind, where, message):
+        self.summary.kinds[kind]["warnings"].append(f"{where.at('name')}: {message}")
 
-    def _after_lineups(self):
-        """A team that got players gets a default lineup when it has none."""
-        if (
-            self.done["players"]
-            and not Lineup.objects.filter(team=self.team, is_default=True).exists()
-        ):
-            lineup = services.lineup_build_default(self.team)
-            self.status["lineups"][f"(default lineup '{lineup.name}')"] = "created"
+    @staticmethod
+    def owner(obj):
+        return f"'{obj.external_id}'" if obj.external_id else f"'{obj.name}' (made in the editor)"
 
-    def _formations(self, spec, where):
-        ruleset = self.get("rules", spec["rules"], where, "rules")
-        return {
-            "data": {"name": spec["name"], "ruleset": ruleset},
-            "rows": [dict(s) for s in spec["slots"]],
-        }
+    @staticmethod
+    def differences(kind, obj, values):
+        """The fields in which a stored object and the import's values differ, ids aside."""
+        stored = store.comparable(store.stored(kind, obj))
+        wanted = store.comparable(values)
+        differ = sorted(
+            k
+            for k in stored["data"].keys() | wanted["data"].keys()
+            if k != "external_id" and stored["data"].get(k) != wanted["data"].get(k)
+        )
+        if stored["rows"] != wanted["rows"]:
+            differ.append(ROWS[kind])
+        return differ
 
-    def _after_formations(self):
-        self._refetch("formations", "slots")
-
-    def _routes(self, spec, where):
-        data = {"name": spec["name"], "settle": spec["settle"]}
-        return {"data": data, "rows": [dict(b) for b in spec["breakpoints"]]}
-
-    def _after_routes(self):
-        self._refetch("routes", "breakpoints")
-
-    def _refetch(self, kind, rows):
-        """Written objects with their rows prefetched: plays validate against them."""
-        written = {o.pk: i for i, o in self.done[kind].items() if o is not None}
-        model = Formation if kind == "formations" else Route
-        for obj in model.objects.filter(pk__in=written).prefetch_related(rows):
-            self.done[kind][written[obj.pk]] = self.by_id[kind][written[obj.pk]] = obj
-
-    def _plays(self, spec, where):
-        formation = self.get("formations", spec["formation"], where, "formation")
-        ruleset = self.get("rules", spec["rules"], where, "rules")
-        assignments = [
-            {
-                "role": a["role"],
-                "route": self.get("routes", a["route"], where, f"assignments.{a['role']}"),
-            }
-            for a in spec["assignments"]
-        ]
-        motion = spec["motion"] or {"role": "", "x": None, "y": None, "duration_ms": None}
-        data = {
-            "name": spec["name"],
-            "formation": formation,
-            "ruleset": ruleset,
-            "progression": spec["progression"],
-            "max_time_to_throw_ms": spec["max_time_to_throw_ms"],
-            "scramble_allowed": spec["scramble_allowed"],
-            "motion_role": motion["role"],
-            "motion_x": motion["x"],
-            "motion_y": motion["y"],
-            "motion_duration_ms": motion["duration_ms"],
-            "tags": spec["tags"],
-            "notes": spec["notes"],
-        }
-        return {"data": data, "rows": assignments}
-
-    def _scenarios(self, spec, where):
-        ruleset = self.get("rules", spec["rules"], where, "rules")
-        rules = ruleset or default_ruleset(self.team)
-        if spec["field"] and ruleset is None:
-            self.summary.kinds["scenarios"]["warnings"].append(
-                f"{where.at('field')}: ignored; the scenario names no ruleset, so it plays on "
-                "the team's default field"
-            )
-        for key, value in (spec["field"] or {}).items():
-            stored = getattr(ruleset, SCENARIO_FIELD[key], value)
-            if ruleset is not None and stored != value:
-                self.error(
-                    where,
-                    f"field.{key}",
-                    f"{value} differs from its ruleset '{spec['rules']}' ({stored}); a scenario "
-                    "plays on its ruleset's field",
-                )
-                raise Skip
-        if spec["duties"] is None:
-            wanted = spec["rushers_count"] or 0
-            distance = validation.Rules.of(rules).rush_distance
-            rows, missing = defenders_from_call(
-                spec["positions"], spec["coverage"], wanted, distance
-            )
-            if missing:
-                self.error(
-                    where,
-                    "defense_call.rushers_count",
-                    f"{wanted} rusher(s) called but only {wanted - missing} defender(s) line up "
-                    f"at least {distance} yd deep (the rush distance)",
-                )
-                raise Skip
-        else:
-            rows = [
-                {"slot": slot, "x": x, "y": y, **spec["duties"][slot]}
-                for slot, (x, y) in sorted(spec["positions"].items())
-            ]
-            rushing = sum(r["duty"] == Duty.RUSH for r in rows)
-            if spec["rushers_count"] is not None and spec["rushers_count"] != rushing:
-                self.error(
-                    where,
-                    "defense_call.rushers_count",
-                    f"{spec['rushers_count']} but defender_assignments has {rushing} RUSH",
-                )
-                raise Skip
-        for row in rows:
-            player_id = spec["players"].get(row["slot"])
-            path = f"defender_players.{row['slot']}"
-            row["player"] = self.get("players", player_id, where, path) if player_id else None
-        data = {"name": spec["name"], "ruleset": ruleset}
-        data.update({f: spec[f] for f in SCENARIO_FIELDS})
-        return {"data": data, "rows": rows}
-
-    def _playbooks(self, spec, where):
-        entries = [
-            {
-                "play": self.get("plays", e["play"], where, f"entries[{i}].play"),
-                "call_number": e["call_number"].strip(),
-                "situations": e["situations"],
-            }
-            for i, e in enumerate(spec["entries"])
-        ]
-        return {"data": {"name": spec["name"], "description": spec["description"]}, "rows": entries}
+    def free_name(self, kind, name, instance):
+        """'Name (2)', 'Name (3)', …: the first that neither the team nor this import
+        uses. An object renamed by an earlier import of the same file keeps its name."""
+        base = name[: MAX_NAME - 6]
+        if instance is not None and re.fullmatch(rf"{re.escape(base)} \(\d+\)", instance.name):
+            return instance.name
+        taken = self.by_name[kind].keys() | self.wanted[kind]
+        n = 2
+        while True:
+            suffix = f" ({n})"
+            candidate = name[: MAX_NAME - len(suffix)] + suffix
+            if candidate not in taken:
+                return candidate
+            n += 1
