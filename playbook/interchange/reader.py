@@ -7,7 +7,7 @@ playbook.interchange.parse."""
 from playbook.interchange import parse
 from playbook.interchange.errors import Where, describe
 from playbook.interchange.format import ALLOWED, KINDS, SIGNATURES, SINGULAR, kind_of
-from playbook.interchange.values import Values
+from playbook.interchange.values import Values, unstorable, unstorable_texts
 
 
 class Reader(Values):
@@ -62,6 +62,14 @@ class Reader(Values):
         where = Where(head)
         if not isinstance(item, dict):
             self.error(where, "", f"expected a {SINGULAR[kind]} object, got {describe(item)}")
+            return
+        bad = unstorable_texts(item)
+        if bad:
+            item_id = item.get("id")
+            if isinstance(item_id, str) and not unstorable(item_id):
+                where = Where(f"{head} ({item_id})")
+            for path, reason in bad:
+                self.error(where, path, reason)
             return
         other = kind_of(item)
         if other and other != kind:

@@ -9,6 +9,9 @@ from playbook.interchange.errors import FieldOSImportError, describe
 from playbook.interchange.format import ALIASES, KINDS, kind_from_name
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per file (and per API request body)
+# All the files of one upload together: as much as any other request body may hold
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, which Django does not apply to uploaded files).
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,42 @@ class Source:
     label: str  # "plays.json", or the key of a document ("plays")
     kind: str | None  # the kind its name says, if any
     data: object
+
+
+class DuplicateKey(ValueError):
+    """A key given twice in one JSON object: plain JSON would keep the last silently."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def load_json(text, parse_constant=None):
+    """json.loads that refuses a key given twice in one object (DuplicateKey, naming
+    the keys) and, by default, NaN and Infinity."""
+    duplicates = []
+
+    def pairs(items):
+        obj = {}
+        for key, value in items:
+            if key in obj:
+                duplicates.append((obj, key))
+            obj[key] = value
+        return obj
+
+    data = json.loads(
+        text, parse_constant=parse_constant or _reject_constant, object_pairs_hook=pairs
+    )
+    if duplicates:
+        messages = []
+        for obj, key in duplicates:
+            where = "at the top level" if obj is data else "in one object"
+            messages.append(
+                f"the key {key!r} appears twice {where}; give it once (JSON would keep only "
+                "the last one)"
+            )
+        raise DuplicateKey(list(dict.fromkeys(messages)))
+    return data
 
 
 def _size(n):
@@ -45,7 +84,7 @@ def sources_from_bytes(name, content, kind=None):
     check_size(name, len(content))
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = load_json(text)
     except UnicodeDecodeError:
         raise FieldOSImportError({name: ["not UTF-8 text; save the file as UTF-8 JSON"]}) from None
     except RecursionError:
@@ -59,9 +98,25 @@ def sources_from_bytes(name, content, kind=None):
                 ]
             }
         ) from None
+    except DuplicateKey as exc:
+        raise FieldOSImportError({name: exc.messages}) from None
     except ValueError as exc:
         raise FieldOSImportError({name: [f"not valid JSON: {exc}"]}) from None
     return sources_from_data(name, data, kind or kind_from_name(name))
+
+
+class UploadTooLarge(Exception):
+    """All the files of one request together are over MAX_UPLOAD_BYTES."""
+
+
+def check_upload_size(size):
+    """Refuse an upload (a multipart body) over MAX_UPLOAD_BYTES before any file of it
+    is read: MAX_FILE_BYTES alone would let a dozen large files through at once."""
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(
+            f"{_size(size)} in one upload; all the files of one request together may be at "
+            f"most {_size(MAX_UPLOAD_BYTES)}. Send them in several requests."
+        )
 
 
 def sources_from_data(name, data, kind=None):

@@ -2,12 +2,51 @@
 came from; a value that cannot be read is BAD and the object is not written."""
 
 import math
+import re
 
 from django.db import models
 
 from playbook.interchange.errors import describe
 
 BAD = object()
+# No database stores these as text (PostgreSQL refuses NUL, nothing encodes a lone
+# surrogate), and the API refuses both: the import too, before anything is written.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable(text):
+    """Why a text cannot be stored, or None."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character (U+0000); text with it is refused"
+    return (
+        f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not Unicode text; "
+        "text with it is refused"
+    )
+
+
+def unstorable_texts(value):
+    """(path, reason) for every key and text in a parsed object that cannot be stored.
+    A path shows a bad key escaped, so the message itself stays storable."""
+    found, stack = [], [("", value)]
+    while stack:  # no recursion: a deeply nested object must not crash the walk
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if reason := unstorable(value):
+                found.append((path, reason))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                reason = unstorable(key) if isinstance(key, str) else None
+                shown = ascii(key) if reason else str(key)
+                here = f"{path}.{shown}" if path else shown
+                if reason:
+                    found.append((here, f"the key {reason}"))
+                stack.append((here, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return sorted(found)
 
 
 class Values:
