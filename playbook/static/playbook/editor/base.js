@@ -42,7 +42,6 @@ export class Editor {
     this.node.addEventListener("pointerdown", (e) => this.pointerDown(e));
     this.node.addEventListener("pointermove", (e) => this.pointerMove(e));
     this.node.addEventListener("pointerup", (e) => this.pointerUp(e));
-    this.node.addEventListener("dblclick", (e) => this.doubleClick(e));
     this.redraw();
     this.check();
   }
@@ -279,7 +278,6 @@ export class Editor {
     this.redraw();
   }
 
-  doubleClick() {}
   select() {}
   move() {}
   clickField() {}

@@ -5,6 +5,8 @@ import { byId, html, num, svg } from "./dom.js";
 import { arrowhead, bar, fmt, legSpeeds, PX, runOnEnd, snap, unit, View } from "./geometry.js";
 import { Rows } from "./rows.js";
 
+const DOUBLE_PRESS_MS = 500; // two presses on one breakpoint within this: a double-click
+
 export class RouteEditor extends Editor {
   setup() {
     this.rows = new Rows("breakpoints");
@@ -192,10 +194,32 @@ export class RouteEditor extends Editor {
     this.check();
   }
 
-  doubleClick(event) {
+  /** A second press on the same breakpoint soon after the first removes it. Counted
+   *  on the presses themselves: the first release redraws the field, so the second
+   *  press and release land on different elements and Chromium fires no dblclick. A
+   *  double-click on the empty field adds one breakpoint: its second press lands on
+   *  the new one, which the first press did not touch. */
+  pointerDown(event) {
     const handle = event.target.closest("[data-drag]");
-    if (!handle) return;
-    this.rows.remove(Number(handle.dataset.drag));
+    const press = { handle: handle ? handle.dataset.drag : null, at: event.timeStamp };
+    const last = this.lastPress;
+    this.lastPress = press;
+    if (press.handle !== null && last && last.handle === press.handle && press.at - last.at < DOUBLE_PRESS_MS) {
+      this.lastPress = null;
+      event.preventDefault();
+      this.removeBreakpoint(Number(press.handle));
+      return;
+    }
+    super.pointerDown(event);
+  }
+
+  pointerUp(event) {
+    if (this.drag && this.drag.moved) this.lastPress = null; // a drag is not half a double-click
+    super.pointerUp(event);
+  }
+
+  removeBreakpoint(i) {
+    this.rows.remove(i);
     this.selected = null;
     setTimeout(() => {
       this.redraw();
