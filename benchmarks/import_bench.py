@@ -57,7 +57,7 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from playbook.fieldos import fieldos_import, sources_from_paths
+    from playbook.interchange import fieldos_import, sources_from_paths
     from playbook.models import Play
     from playbook.services import ruleset_create_default
     from teams.models import Team

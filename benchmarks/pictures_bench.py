@@ -47,7 +47,7 @@ def main():
     django_with_scratch_db()
     from pictures import animations, charts, diagrams
     from pictures.playbook_images import with_drawing_data
-    from playbook.fieldos import fieldos_import, sources_from_paths
+    from playbook.interchange import fieldos_import, sources_from_paths
     from playbook.models import Play, Scenario
     from playbook.services import ruleset_create_default
     from simulation import services

@@ -20,7 +20,7 @@ SEED = 7
 def main():
     django_with_scratch_db()
     from playbook.constants import Bucket
-    from playbook.fieldos import fieldos_import, sources_from_paths
+    from playbook.interchange import fieldos_import, sources_from_paths
     from playbook.models import Play, Scenario
     from playbook.services import ruleset_create_default
     from simulation import policies

@@ -1,7 +1,7 @@
 """Animated GIFs: the replay of a recorded simulation trace and the preview of
 a play run from the snap before any simulation.
 
-Both are drawn like the diagrams (`playbook.diagrams`: same field, colours and player
+Both are drawn like the diagrams (`pictures.diagrams`: same field, colours and player
 marks, at diagrams.PX_PER_YD = 16 px per yard). The still parts (field, route paths,
 defenders in the preview) are drawn once into a Pillow image; each frame copies it and
 draws only what moves, then is mapped onto one fixed palette (`PALETTE`).

@@ -25,7 +25,7 @@ the playbook and the date printed (good for an ETag by content hash). Page strea
 left uncompressed (they are small; the diagrams are compressed images) so the text can
 be read straight from the file.
 
-Diagrams come from `playbook.diagrams` (`play_picture` + `to_png`), one render per play.
+Diagrams come from `pictures.diagrams` (`play_picture` + `to_png`), one render per play.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The playbook's pictures as `config.images.Image`s: what each shows (its content key)
-and how to render it. The API and the admin serve them through `config.images.serve`.
+"""The playbook's pictures as `pictures.serving.Image`s: what each shows (its content key)
+and how to render it. The API and the admin serve them through `pictures.serving.serve`.
 
 Keys are hashes of the drawing primitives (`Picture.digest`) plus whatever the picture
 depends on that the primitives don't show (route timing for animations, notes and call

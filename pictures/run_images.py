@@ -1,4 +1,4 @@
-"""A simulation run's pictures as `config.images.Image`s: trace replays and the plays ×
+"""A simulation run's pictures as `pictures.serving.Image`s: trace replays and the plays ×
 defenses heat map. Traces never change once recorded and a run's metrics only change
 until it finishes, so their content keys are hashes of that stored data."""
 

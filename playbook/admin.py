@@ -455,6 +455,7 @@ NUMBER = forms.NumberInput(attrs={"step": "any", "style": "width: 5em"})
 
 class RowsInline(TeamScopedInline, admin.TabularInline):
     add_extra = 0  # blank rows on the add page; the change page adds them on demand
+    change_related = ()  # foreign keys whose row gets the pencil (edit in a pop-up)
     formfield_overrides = {  # narrow number boxes keep a row of nine columns on screen
         models.FloatField: {"widget": NUMBER},
         models.PositiveIntegerField: {"widget": NUMBER},
@@ -467,9 +468,11 @@ class RowsInline(TeamScopedInline, admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(field and field.widget, RelatedFieldWidgetWrapper):
-            # a row only picks a route/player; editing those happens on their own page
+            # a row picks a route/player; editing those happens on their own page, or in
+            # the pop-up of the pencil where `change_related` names the field
             widget = field.widget
-            widget.can_add_related = widget.can_change_related = False
+            widget.can_add_related = False
+            widget.can_change_related = db_field.name in self.change_related
             widget.can_delete_related = widget.can_view_related = False
             widget.widget.attrs["style"] = "max-width: 11em"
         return field
@@ -504,6 +507,7 @@ class AssignmentInline(RowsInline):
     form = PrefilledRowForm
     formset = AssignmentFormSet
     fields = ("role", "route")
+    change_related = ("route",)  # the play's editor redraws the route saved in the pop-up
     add_extra = 5
     verbose_name_plural = "assignments (one per formation role; no route = QB, blocker, decoy)"
 

@@ -1,6 +1,7 @@
 """The coach's field editor on the admin change pages (docs/editor.md).
 
-An SVG field above the inline rows, driven by playbook/static/playbook/editor/editor.js,
+An SVG field above the inline rows, driven by the ES modules in
+playbook/static/playbook/editor/ (main.js picks the editor),
 which reads and writes the inline formset's own inputs (`slots-0-x`, `breakpoints-2-time_ms`,
 `defenders-1-zone_radius`, the play's `progression`). Saving is the ordinary admin POST,
 so the formsets' rules and the history apply; without JavaScript the plain form works.
@@ -56,6 +57,14 @@ def rules_data(rules):
     }
 
 
+def url_template(name, argument, placeholder, **kwargs):
+    """A URL reversed with "{placeholder}" in place of `argument`, an id known only later
+    (the run a simulation starts): the editor fills it in and builds no path itself."""
+    marker = "9" * 12  # a number every id converter accepts and no other part holds
+    url = reverse(name, kwargs={**kwargs, argument: marker})
+    return url.replace(marker, "{" + placeholder + "}")
+
+
 def number_or_none(value):
     return int(value) if str(value).isdigit() and int(value) <= MAX_ID else None
 
@@ -93,7 +102,8 @@ class EditorMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["playbook/editor/editor.js"], css={"all": ["playbook/editor/editor.css"]}
+            js=[forms.Script("playbook/editor/main.js", type="module")],
+            css={"all": ["playbook/editor/editor.css"]},
         )
 
     def get_urls(self):
@@ -245,17 +255,36 @@ class PlayEditor(EditorMixin):
         formations = Formation.objects.filter(team_id=team_id).prefetch_related("slots")
         routes = Route.objects.filter(team_id=team_id).prefetch_related("breakpoints")
         scenarios = Scenario.objects.filter(team_id=team_id).order_by("name")
+        api = {"team_id": team_id}
         return {
-            "formations": {f.pk: f.slot_data() for f in formations},
+            "formations": {
+                f.pk: {
+                    "slots": f.slot_data(),
+                    "url": reverse("formation-detail", kwargs={**api, "pk": f.pk}),
+                }
+                for f in formations
+            },
             "routes": {
-                r.pk: {"name": r.name, "settle": r.settle, "breakpoints": r.breakpoint_data()}
+                r.pk: {
+                    "name": r.name,
+                    "settle": r.settle,
+                    "breakpoints": r.breakpoint_data(),
+                    "url": reverse("route-detail", kwargs={**api, "pk": r.pk}),
+                }
                 for r in routes
             },
-            "scenarios": [{"id": s.pk, "name": s.name} for s in scenarios],
-            "overlay_url": obj and reverse("admin:playbook_play_editor_overlay", args=[obj.pk, 0]),
-            "simulate_url": f"/api/teams/{team_id}/simulate/",
-            "replay_url": f"/api/teams/{team_id}/simulations/{{run}}/traces/0/replay.gif",
-            "run_url": reverse("admin:simulation_simulationrun_change", args=[0]),
+            "scenarios": [
+                {
+                    "id": s.pk,
+                    "name": s.name,
+                    "overlay_url": obj
+                    and reverse("admin:playbook_play_editor_overlay", args=[obj.pk, s.pk]),
+                }
+                for s in scenarios
+            ],
+            "simulate_url": team_id and reverse("simulate", kwargs=api),
+            "replay_url": team_id and url_template("simulation-replay", "pk", "run", **api, n=0),
+            "run_url": url_template("admin:simulation_simulationrun_change", "object_id", "run"),
             "episodes": QUICK_EPISODES,
         }
 

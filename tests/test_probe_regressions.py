@@ -1289,7 +1289,7 @@ class TestImport:
     def test_oversized_body_and_file_are_refused(self, api, team, monkeypatch):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        monkeypatch.setattr("playbook.fieldos.MAX_FILE_BYTES", 100)
+        monkeypatch.setattr("playbook.interchange.sources.MAX_FILE_BYTES", 100)
         text = '{"routes": []}' + " " * 200
         body = error(raw(api, "POST", self.path(team), text), 400, "invalid")
         assert "are refused" in body["errors"]["body"][0]
@@ -1346,14 +1346,14 @@ class TestImport:
         field_error(api.post(self.path(team), {"routes": routes}), "routes[1] (dup): id", "differ")
         assert not Route.objects.filter(team=team).exists()
 
-    def test_name_taken_by_another_id_is_refused(self, api, team):
+    def test_name_taken_by_another_id_is_refused_when_conflicts_fail(self, api, team):
         taken = b.route(team, external_id="route_taken")
         route = {
             "id": "new_id",
             "name": taken.name,
             "breakpoints": [{"x_yards": 2, "y_yards": 0, "time_ms": 400}],
         }
-        response = api.post(self.path(team), {"routes": [route]})
+        response = api.post(f"{self.path(team)}?on_conflict=fail", {"routes": [route]})
         field_error(response, "routes[0] (new_id): name", "already the name")
 
 

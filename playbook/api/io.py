@@ -1,8 +1,11 @@
 """Bulk import and export of a team's playbook in FieldOS JSON (docs/import-export.md).
 
-Both views call playbook.fieldos; the team comes from the URL through the shared
+Both views call playbook.interchange; the team comes from the URL through the shared
 TeamScopedMixin (non-members 404, members read, coaches/owners write)."""
 
+import codecs
+
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -12,16 +15,18 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils import json
 from rest_framework.views import APIView
 
 from config.api import error_body
 from config.parsers import SafeJSONParser
-from playbook.fieldos import (
+from playbook.interchange import (
     KINDS,
     MAX_FILE_BYTES,
+    ON_CONFLICT,
     FieldOSImportError,
     check_size,
     fieldos_export,
@@ -29,6 +34,12 @@ from playbook.fieldos import (
     kind_from_name,
     sources_from_bytes,
     sources_from_data,
+)
+from playbook.interchange.sources import (
+    DuplicateKey,
+    UploadTooLarge,
+    check_upload_size,
+    load_json,
 )
 from teams.scoping import TeamScopedMixin
 
@@ -65,6 +76,41 @@ ErrorBody = inline_serializer(
 DRY_RUN = OpenApiParameter(
     "dry_run", OpenApiTypes.BOOL, description="Report what would change; write nothing."
 )
+ON_CONFLICT_PARAMETER = OpenApiParameter(
+    "on_conflict",
+    OpenApiTypes.STR,
+    enum=list(ON_CONFLICT),
+    default="rename",
+    description=(
+        "An object named like another of the team's objects with different content: "
+        '`rename` imports it under a free name ("Delay Flat (2)") with a warning, `skip` '
+        "keeps the team's object and uses it in its place, `fail` refuses the import. "
+        "Identical content is always reused."
+    ),
+)
+
+
+class DuplicateKeys(ParseError):
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class ImportJSONParser(SafeJSONParser):
+    """The JSON body as the file reader reads it: a key given twice (two "players"
+    lists) is refused, not silently replaced by the last."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = codecs.getreader(encoding)(stream).read()
+            return load_json(text, parse_constant=json.strict_constant)
+        except DuplicateKey as exc:
+            raise DuplicateKeys(exc.messages) from None
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
 
 
 def _refused(errors, detail):
@@ -72,7 +118,7 @@ def _refused(errors, detail):
 
 
 class ImportView(TeamScopedMixin, APIView):
-    parser_classes = [SafeJSONParser, MultiPartParser]
+    parser_classes = [ImportJSONParser, MultiPartParser]
 
     @extend_schema(
         tags=["import/export"],
@@ -86,7 +132,7 @@ class ImportView(TeamScopedMixin, APIView):
             "200 for a dry run or when nothing changed, 400 (nothing written) naming file, "
             "index, id and field of every error."
         ),
-        parameters=[DRY_RUN],
+        parameters=[DRY_RUN, ON_CONFLICT_PARAMETER],
         request={
             "application/json": OpenApiTypes.OBJECT,
             "multipart/form-data": {
@@ -125,12 +171,26 @@ class ImportView(TeamScopedMixin, APIView):
         if flag not in ("1", "true", "yes", "0", "false", "no"):
             raise ValidationError({"dry_run": [f"'{flag}' — use true or false."]})
         dry_run = flag in ("1", "true", "yes")
-        try:
-            if request.content_type.startswith("application/json"):
-                check_size("body", int(request.META.get("CONTENT_LENGTH") or 0))
-            summary = fieldos_import(
-                team=self.team, sources=self._sources(request), dry_run=dry_run
+        on_conflict = request.query_params.get("on_conflict", "rename")
+        if on_conflict not in ON_CONFLICT:
+            raise ValidationError(
+                {"on_conflict": [f"'{on_conflict}' — use {', '.join(ON_CONFLICT)}."]}
             )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            if request.content_type.startswith("application/json"):
+                check_size("body", length)
+            elif request.content_type.startswith("multipart/"):
+                check_upload_size(length)
+            summary = fieldos_import(
+                team=self.team,
+                sources=self._sources(request),
+                dry_run=dry_run,
+                on_conflict=on_conflict,
+            )
+        except UploadTooLarge as exc:
+            body = error_body(413, "too_large", str(exc), {"files": [str(exc)]})
+            return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         except FieldOSImportError as exc:
             lines = exc.lines()
             detail = f"Import refused, nothing was written: {len(lines)} error(s). {lines[0]}"
@@ -139,9 +199,13 @@ class ImportView(TeamScopedMixin, APIView):
         return Response(summary.as_dict(), status=code)
 
     def _sources(self, request):
-        if request.FILES:
+        try:  # parsing the body: a JSON key given twice is an import error
+            data, files = request.data, request.FILES
+        except DuplicateKeys as exc:
+            raise FieldOSImportError({"body": exc.messages}) from None
+        if files:
             sources, errors = [], {}
-            for field_name, uploads in request.FILES.lists():
+            for field_name, uploads in files.lists():
                 for upload in uploads:
                     kind = kind_from_name(field_name) or kind_from_name(upload.name)
                     try:
@@ -152,7 +216,7 @@ class ImportView(TeamScopedMixin, APIView):
             if errors:
                 raise FieldOSImportError(errors)
             return sources
-        if not request.data:
+        if not data:
             raise FieldOSImportError(
                 {
                     "body": [
@@ -161,7 +225,7 @@ class ImportView(TeamScopedMixin, APIView):
                     ]
                 }
             )
-        return sources_from_data("", request.data)
+        return sources_from_data("", data)
 
 
 class ExportView(TeamScopedMixin, APIView):

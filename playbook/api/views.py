@@ -43,7 +43,7 @@ PLAY_PARAM = OpenApiParameter("play", OpenApiTypes.INT, description="Against thi
 
 
 class PictureMixin(img.PictureEndpoints):
-    """Image endpoints (see config/images.py): errors stay JSON, images carry ETags."""
+    """Image endpoints (see pictures/serving.py): errors stay JSON, images carry ETags."""
 
     def picture_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset

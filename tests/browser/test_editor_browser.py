@@ -349,3 +349,79 @@ def test_a_run_on_stops_at_the_sideline_as_in_the_diagrams(login, live_server, t
     assert points("WR1") == 3  # start + 2 breakpoints, nothing past the sideline
     assert points("WR2") == 4  # start + 2 breakpoints + the run-on
     settled(browser)
+
+
+def double_click(browser, left, top):
+    """Two presses and releases at one spot, as fast as a coach double-clicks."""
+    actions = ActionBuilder(browser, duration=30)
+    actions.pointer_action.move_to_location(left, top).click().click()
+    actions.perform()
+
+
+def test_double_click_a_breakpoint_removes_it(login, live_server, team, coach):
+    """The press lands on the breakpoint and the release on the redrawn field, so
+    Chromium fires no dblclick there: the editor counts presses on the breakpoint."""
+    route = make.route(team, make.SLANT)  # (2, 0) @ 400 ms, (8, -3) @ 1400 ms
+    browser = open_editor(login(coach), live_server, Route, route.pk)
+    point(browser, 0, 0)  # the field in view
+    double_click(browser, *center(browser, 'g.fe-breakpoint[data-drag="1"]'))
+    wait(browser, lambda: len(css(browser, "g.fe-breakpoint")) == 1)
+    assert browser.find_element(By.ID, "id_breakpoints-1-DELETE").is_selected()
+    assert not browser.find_element(By.ID, "id_breakpoints-0-DELETE").is_selected()
+    save(browser)
+    assert route.breakpoint_data() == [{"x": 2.0, "y": 0.0, "time_ms": 400}]
+
+
+def test_double_click_on_the_field_adds_one_breakpoint(login, live_server, team, coach):
+    route = make.route(team, make.SLANT)
+    browser = open_editor(login(coach), live_server, Route, route.pk)
+    double_click(browser, *point(browser, 12, -6))
+    wait(browser, lambda: len(css(browser, "g.fe-breakpoint")) >= 3)
+    settled(browser)
+    assert len(css(browser, "g.fe-breakpoint")) == 3
+    assert value(browser, "id_breakpoints-2-x") == "12"
+    save(browser)
+    assert len(route.breakpoint_data()) == 3
+
+
+def test_the_pencil_by_a_route_edits_it_in_a_pop_up(login, live_server, team, coach):
+    """docs/editor.md: the pencil next to a route in the assignment rows opens the route's
+    editor in a pop-up; after Save the play's editor redraws the new route."""
+    play = make.play(team)
+    wr1 = play.assignments.get(role="WR1")
+    browser = open_editor(login(coach), live_server, Play, play.pk)
+    index = next(i for i in range(5) if value(browser, f"id_assignments-{i}-role") == "WR1")
+    pencil = browser.find_element(By.ID, f"change_id_assignments-{index}-route")
+    href = pencil.get_attribute("href") or ""
+    assert f"/admin/playbook/route/{wr1.route_id}/change/" in href and "_popup=1" in href
+
+    def wr1_line():
+        return texts(browser, 'polyline.fe-route[data-role="WR1"]', "points")
+
+    def breakpoints_drawn():
+        return browser.execute_script(
+            "return window.fieldEditor.config.routes[arguments[0]].breakpoints.length",
+            str(wr1.route_id),
+        )
+
+    before = wr1_line()
+    assert breakpoints_drawn() == 2
+    play_window = browser.current_window_handle
+    settled(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", pencil)
+    pencil.click()
+    wait(browser, lambda: len(browser.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != play_window))
+    wait(browser, lambda: css(browser, "#field-editor:not([hidden]) g.fe-breakpoint"))
+    wait(browser, lambda: css(browser, ".fe-messages > *"))
+    click_at(browser, 14, 14)  # a third breakpoint for WR1's route
+    wait(browser, lambda: len(css(browser, "g.fe-breakpoint")) == 3)
+    settled(browser)
+    browser.find_element(By.NAME, "_save").click()
+    wait(browser, lambda: len(browser.window_handles) == 1)  # the pop-up closes itself
+    browser.switch_to.window(play_window)
+    assert len(wr1.route.breakpoints.all()) == 3
+    browser.execute_script("window.dispatchEvent(new Event('focus'))")
+    wait(browser, lambda: breakpoints_drawn() == 3)
+    wait(browser, lambda: wr1_line() != before)
+    settled(browser)

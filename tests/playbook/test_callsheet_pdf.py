@@ -1,4 +1,4 @@
-"""The printable call sheet (playbook/callsheet_pdf.py): the sheet and wristband PDFs.
+"""The printable call sheet (pictures/callsheet_pdf.py): the sheet and wristband PDFs.
 
 Page streams are uncompressed, so the text is read straight from the `(...) Tj` operators."""
 

@@ -1,4 +1,4 @@
-"""The drawing module (playbook/diagrams.py): one set of primitives → SVG and PNG, and
+"""The drawing module (pictures/diagrams.py): one set of primitives → SVG and PNG, and
 what can be checked of the drawing (colours at route ends, the sideline, labels, mirrors)."""
 
 import io

@@ -73,7 +73,8 @@ def test_change_page_has_the_editor_and_its_data(coach_client, team, kind):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="field-editor"' in html and f'data-kind="{kind}"' in html
-    assert 'id="field-editor-config"' in html and "playbook/editor/editor.js" in html
+    assert 'id="field-editor-config"' in html
+    assert '<script src="/static/playbook/editor/main.js" type="module">' in html
     config = editor_config(response)
     assert config["kind"] == kind and config["team"] == team.pk and config["object"] == obj.pk
     assert config["rules"]["half_width"] == 15.0 and config["snap"] == 0.5
@@ -89,11 +90,19 @@ def test_play_page_lists_the_teams_scenarios_formations_and_routes(coach_client,
     assert f'<option value="{scenario.pk}">Cover 2 Sky</option>' in html
     assert "Not Ours" not in html and 'id="fe-simulate"' in html
     config = editor_config(response)
-    assert config["formations"][play.formation_id] == play.formation.slot_data()
+    formation = config["formations"][play.formation_id]
+    assert formation["slots"] == play.formation.slot_data()
+    assert formation["url"] == f"/api/teams/{team.pk}/formations/{play.formation_id}/"
     wr1 = play.assignments.get(role="WR1").route
     assert config["routes"][wr1.pk]["breakpoints"] == wr1.breakpoint_data()
+    assert config["routes"][wr1.pk]["url"] == f"/api/teams/{team.pk}/routes/{wr1.pk}/"
     assert config["simulate_url"] == f"/api/teams/{team.pk}/simulate/"
-    assert config["replay_url"].endswith("/simulations/{run}/traces/0/replay.gif")
+    assert config["replay_url"] == f"/api/teams/{team.pk}/simulations/{{run}}/traces/0/replay.gif"
+    assert config["run_url"] == "/admin/simulation/simulationrun/{run}/change/"
+    [listed] = config["scenarios"]
+    assert listed["overlay_url"] == (
+        f"/admin/playbook/play/{play.pk}/editor/overlay/{scenario.pk}/"
+    )
 
 
 def test_route_page_places_the_runner_where_a_play_lines_him_up(coach_client, team):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from playbook import services
-from playbook.fieldos import KINDS, fieldos_export, fieldos_import, sources_from_data
-from playbook.fieldos import sources_from_paths as read_paths
+from playbook.interchange import KINDS, fieldos_export, fieldos_import, sources_from_data
+from playbook.interchange import sources_from_paths as read_paths
 from playbook.models import Play, Playbook, Player, Route, Ruleset, Scenario
 from tests.conftest import client_for
 from tests.factories import TeamFactory

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from playbook.constants import Bucket
-from playbook.fieldos import fieldos_export, fieldos_import, sources_from_paths
+from playbook.interchange import fieldos_export, fieldos_import, sources_from_paths
 from playbook.management.commands.build_demo_fixture import demo_fixture_json
 from playbook.models import (
     Formation,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from playbook import history, services
-from playbook.fieldos import fieldos_import, sources_from_data
+from playbook.interchange import fieldos_import, sources_from_data
 from playbook.models import Formation, Play, Route
 from teams.models import Role
 from tests.conftest import client_for

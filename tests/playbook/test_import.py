@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from football.duties import defenders_from_call
-from playbook.fieldos import (
+from playbook.interchange import (
     MAX_FILE_BYTES,
     FieldOSImportError,
     fieldos_export,
@@ -52,11 +52,11 @@ def run(team, data, **kwargs):
     return fieldos_import(team=team, sources=sources, **kwargs)
 
 
-def refused(team, data):
+def refused(team, data, **kwargs):
     """The import fails, names its errors, and the team is exactly as before."""
     before = fieldos_export(team)
     with pytest.raises(FieldOSImportError) as exc:
-        run(team, data)
+        run(team, data, **kwargs)
     assert fieldos_export(team) == before
     return "\n".join(exc.value.lines())
 
@@ -382,11 +382,11 @@ class TestRuns:
         assert counts(summary, "plays") == (1, 0, 0)
         assert Play.objects.get(team=team, external_id="play_new").formation.name == "Spread"
 
-    def test_name_taken_by_another_id_is_an_error(self, imported):
+    def test_name_taken_by_another_id_is_an_error_when_conflicts_fail(self, imported):
         team, _ = imported
         route = {"id": "route_other", "name": "Go (Vertical)", "breakpoints": []}
         route["breakpoints"] = [{"x_yards": 5.0, "y_yards": 0.0, "time_ms": 900}]
-        message = refused(team, {"routes": [route]})
+        message = refused(team, {"routes": [route]}, on_conflict="fail")
         assert "routes.json[0] (route_other): name: 'Go (Vertical)' is already the name of " in (
             message
         )

@@ -1,4 +1,4 @@
-"""Result charts (simulation/charts.py): the heat map and the run charts."""
+"""Result charts (pictures/charts.py): the heat map and the run charts."""
 
 import io
 import re

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from playbook.fieldos import fieldos_import, sources_from_paths
+from playbook.interchange import fieldos_import, sources_from_paths
 from playbook.models import Play, Scenario
 from playbook.services import playbook_write
 from simulation import adapter, engine, policies

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from playbook import services
-from playbook.fieldos import fieldos_import, sources_from_paths
+from playbook.interchange import fieldos_import, sources_from_paths
 from playbook.models import (
     Formation,
     FormationSlot,

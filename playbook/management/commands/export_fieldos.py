@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from playbook.fieldos import export_json, fieldos_export
+from playbook.interchange import export_json, fieldos_export
 from playbook.management.commands.import_fieldos import team_by_slug
 
 

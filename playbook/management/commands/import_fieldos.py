@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from playbook.fieldos import FieldOSImportError, fieldos_import, sources_from_paths
+from playbook.interchange import (
+    ON_CONFLICT,
+    FieldOSImportError,
+    fieldos_import,
+    sources_from_paths,
+)
 from teams.models import Team
 
 
@@ -25,11 +30,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
+        parser.add_argument(
+            "--on-conflict",
+            choices=ON_CONFLICT,
+            default="rename",
+            help=(
+                "An object named like another of the team's objects with different content: "
+                "rename (import it as 'Name (2)', the default), skip (keep the team's object "
+                "and use it in its place) or fail. Identical content is always reused."
+            ),
+        )
 
-    def handle(self, *args, team, paths, dry_run, **options):
+    def handle(self, *args, team, paths, dry_run, on_conflict, **options):
         team = team_by_slug(team)
         try:
-            summary = fieldos_import(team=team, sources=sources_from_paths(paths), dry_run=dry_run)
+            summary = fieldos_import(
+                team=team,
+                sources=sources_from_paths(paths),
+                dry_run=dry_run,
+                on_conflict=on_conflict,
+            )
         except FieldOSImportError as exc:
             lines = exc.lines()
             raise CommandError(

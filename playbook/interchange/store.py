@@ -1,0 +1,168 @@
+"""What a team already holds and how one object is written: the stored shape an
+import compares against, the write through playbook.services (or the model, for
+rulesets and players), and a service's error path → the path in the FieldOS JSON."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from playbook import services
+from playbook.interchange.format import MODELS, PLAY_FIELDS, ROWS, RULES_PATH, SCENARIO_FIELDS
+from playbook.models import (
+    Formation,
+    Lineup,
+    Play,
+    Playbook,
+    Player,
+    Route,
+    Ruleset,
+    Scenario,
+)
+
+
+def team_objects(team):
+    """Every object of the team, per kind, with what comparing and exporting read."""
+    return {
+        "rules": Ruleset.objects.filter(team=team),
+        "players": Player.objects.filter(team=team),
+        "lineups": Lineup.objects.filter(team=team).prefetch_related("spots"),
+        "formations": Formation.objects.filter(team=team).prefetch_related("slots"),
+        "routes": Route.objects.filter(team=team).prefetch_related("breakpoints"),
+        "plays": Play.objects.filter(team=team).prefetch_related("assignments"),
+        "scenarios": Scenario.objects.filter(team=team).prefetch_related("defenders"),
+        "playbooks": Playbook.objects.filter(team=team).prefetch_related("entries"),
+    }
+
+
+def stored(kind, obj):
+    """What an object holds, in the shape the writer builds ({"data", "rows"}); related
+    objects as primary keys."""
+    data = {"name": obj.name, "external_id": obj.external_id}
+    rows = None
+    if kind == "rules":
+        data.update({f: getattr(obj, f) for f in Ruleset.RULE_FIELDS})
+    elif kind == "players":
+        data.update(
+            {f: getattr(obj, f) for f in ("side", "role", "jersey_number", *Player.RATINGS)}
+        )
+    elif kind == "lineups":
+        data["is_default"] = obj.is_default
+        rows = [{"role": s.role, "player": s.player_id} for s in obj.spots.all()]
+    elif kind == "formations":
+        data["ruleset"] = obj.ruleset_id
+        rows = obj.slot_data()
+    elif kind == "routes":
+        data["settle"] = obj.settle
+        rows = obj.breakpoint_data()
+    elif kind == "plays":
+        data.update(formation=obj.formation_id, ruleset=obj.ruleset_id)
+        data.update({f: getattr(obj, f) for f in PLAY_FIELDS})
+        rows = [{"role": a.role, "route": a.route_id} for a in obj.assignments.all()]
+    elif kind == "scenarios":
+        data["ruleset"] = obj.ruleset_id
+        data.update({f: getattr(obj, f) for f in SCENARIO_FIELDS})
+        rows = [{**d.as_data(), "player": d.player_id} for d in obj.defenders.all()]
+    elif kind == "playbooks":
+        data["description"] = obj.description
+        rows = [
+            {"play": e.play_id, "call_number": e.call_number, "situations": e.situations}
+            for e in obj.entries.all()
+        ]
+    return {"data": data, "rows": rows}
+
+
+def comparable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {k: comparable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [comparable(v) for v in value]
+    return value
+
+
+def write_model(team, model, values, instance):
+    obj = instance or model(team=team)
+    for name, value in values["data"].items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=["team"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError({"id": [f"clashes with an existing object ({exc})"]}) from None
+    return obj
+
+
+def check_fields(model, data):
+    """The model's own field rules (lengths, choices, ranges), as the API applies them."""
+    plain = {k: v for k, v in data.items() if not model._meta.get_field(k).is_relation}
+    exclude = [f.name for f in model._meta.fields if f.name not in plain]
+    model(**plain).clean_fields(exclude=exclude)
+
+
+def write_object(kind, team, values, instance):
+    data, rows = values["data"], values["rows"]
+    if kind == "rules":
+        return write_model(team, Ruleset, values, instance)
+    if kind == "players":
+        return write_model(team, Player, values, instance)
+    write = {
+        "lineups": services.lineup_write,
+        "formations": services.formation_write,
+        "routes": services.route_write,
+        "plays": services.play_write,
+        "scenarios": services.scenario_write,
+        "playbooks": services.playbook_write,
+    }[kind]
+    check_fields(MODELS[kind], data)
+    return write(team=team, data=dict(data), instance=instance, **{ROWS[kind]: rows})
+
+
+def json_path(kind, path, values):
+    """A service's error path → the path in the FieldOS JSON."""
+    rows = values["rows"] or []
+    m = re.match(r"^(\w+)\[(\d+)\](?:\.(.*))?$", path)
+    index, rest = (int(m.group(2)), m.group(3)) if m else (None, None)
+    if kind == "rules":
+        return RULES_PATH.get(path, path)
+    if kind == "players":
+        return f"attributes.{path}" if path in Player.RATINGS else path
+    if kind == "plays":
+        if m and m.group(1) == "assignments" and index < len(rows):
+            return f"assignments.{rows[index]['role']}"
+        if m and m.group(1) == "progression":
+            return f"qb_plan.progression_roles[{index}]"
+        if path in ("max_time_to_throw_ms", "scramble_allowed"):
+            return f"qb_plan.{path}"
+        motion = {
+            "motion.x": "motion.to.x",
+            "motion.y": "motion.to.y",
+            "motion_role": "motion.role",
+        }
+        return motion.get(path, path)
+    if kind == "scenarios":
+        if m and m.group(1) == "defenders" and index < len(rows):
+            slot = rows[index]["slot"]
+            if rest in ("x", "y", None):
+                return ".".join(p for p in ("defender_start_positions", slot, rest) if p)
+            return f"defender_assignments.{slot}.{rest}"
+        if path in ("position_jitter_yards", "reaction_jitter_ms"):
+            return f"randomness.{path}"
+        return {"coverage": "defense_call.type", "notes": "defense_call.notes"}.get(path, path)
+    if kind == "lineups" and m and m.group(1) == "spots" and index < len(rows):
+        return f"spots.{rows[index]['role']}"
+    return path
+
+
+def refresh_users(ruleset):
+    """A changed ruleset changes the warnings of what is checked against it."""
+    for model in (Formation, Play, Scenario):
+        users = model.objects.filter(team_id=ruleset.team_id, ruleset=ruleset)
+        if ruleset.is_default:
+            users = model.objects.filter(team_id=ruleset.team_id).filter(
+                models.Q(ruleset=ruleset) | models.Q(ruleset=None)
+            )
+        for obj in users:
+            obj.refresh_warnings()
