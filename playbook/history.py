@@ -6,8 +6,8 @@ admin, api, import, command) and the object's fields. The child rows a coach thi
 as part of the object (a play's assignments, a formation's slots …) are stored on the
 same record as JSON (`rows`), so one record is one whole version: the writers call
 `seal()` after replacing the rows. `versions()` lists them with what changed;
-`restore()` writes an old version back through the normal services (validated,
-recorded as a new version).
+`playbook.services.version_restore()` writes an old version back through the writers
+(validated, recorded as a new version).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -129,6 +127,11 @@ def _fields(model):
     ]
 
 
+def tracked_fields(model):
+    """The fields a version holds that a coach can change (what restoring writes back)."""
+    return [f for f in _fields(model) if f.name not in QUIET_FIELDS]
+
+
 def _value(record, field):
     value = getattr(record, field.attname)
     return value if not hasattr(value, "isoformat") else value.isoformat()
@@ -198,7 +201,7 @@ def named(model, versions):
                 elif f"{c['field']}_id" in relations:
                     wanted.setdefault(relations[f"{c['field']}_id"], set()).add(value)
     names = {
-        related: dict(related.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+        related: _names(related, ids - {None})
         if any(f.name == "name" for f in related._meta.fields)
         else {}
         for related, ids in wanted.items()
@@ -235,95 +238,21 @@ def named(model, versions):
     return out
 
 
+NAME_BATCH = 500  # ids per query: a version may name thousands of rows' objects
+
+
+def _names(related, ids):
+    """{pk: name} of `ids`, a few hundred per query (SQLite refuses very long id lists)."""
+    ids, found = sorted(ids), {}
+    for start in range(0, len(ids), NAME_BATCH):
+        batch = ids[start : start + NAME_BATCH]
+        found.update(related.objects.filter(pk__in=batch).values_list("pk", "name"))
+    return found
+
+
 def history_of(model, pk, team):
     """The historical records of one object of `team` (also after it was deleted)."""
     return model.history.filter(id=pk, team_id=team.pk)
-
-
-# --- restoring ---------------------------------------------------------------------------
-
-
-def _resolve(model, field_name, pk, team):
-    """A related object by id, in the team; a clear error when it is gone."""
-    related = model._meta.get_field(field_name).related_model
-    if pk is None:
-        return None
-    queryset = related.objects.all()
-    if any(f.name == "team" for f in related._meta.fields):
-        queryset = queryset.filter(team=team)
-    try:
-        return queryset.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise ValidationError(
-            f"This version uses {related._meta.verbose_name} #{pk}, which no longer exists."
-        ) from None
-
-
-def _row_data(obj, rows):
-    if rows is None:  # a version recorded without its rows: keep the current ones
-        return None
-    child = getattr(obj, obj.history_rows).model
-    data = []
-    for row in rows or []:
-        item = {}
-        for attname, value in row.items():
-            field = next(f for f in child._meta.concrete_fields if f.attname == attname)
-            if field.is_relation:
-                item[field.name] = _resolve(child, field.name, value, obj.team)
-            else:
-                item[attname] = value
-        data.append(item)
-    return data
-
-
-@transaction.atomic
-def restore(obj, history_id):
-    """Write the version `history_id` of `obj` back (a new version, validated like any
-    edit). Raises ValidationError when the version can't be restored as it was."""
-    from playbook import services
-
-    record = obj.history.filter(history_id=history_id).first()
-    if record is None or record.history_type == "-":
-        raise ValidationError("No such version of this object.")
-    model = type(obj)
-    taken = model.objects.filter(team=obj.team, name=record.name).exclude(pk=obj.pk).exists()
-    if taken:
-        raise ValidationError(
-            {
-                "name": [
-                    f"Another {model._meta.verbose_name} is called '{record.name}' now: "
-                    "rename it first, then restore this version."
-                ]
-            }
-        )
-    obj._change_reason = f"restored version {record.version}"
-    data = {}
-    for field in _fields(model):
-        if field.name in QUIET_FIELDS:
-            continue
-        if field.is_relation:
-            data[field.name] = _resolve(model, field.name, getattr(record, field.attname), obj.team)
-        else:
-            data[field.name] = getattr(record, field.attname)
-    writers = {
-        "Formation": services.formation_write,
-        "Route": services.route_write,
-        "Play": services.play_write,
-        "Scenario": services.scenario_write,
-        "Lineup": services.lineup_write,
-        "Playbook": services.playbook_write,
-    }
-    if model.__name__ in writers:
-        rows = _row_data(obj, record.rows)
-        write = writers[model.__name__]
-        return write(team=obj.team, data=data, instance=obj, **{obj.history_rows: rows})
-    if model.__name__ == "Ruleset":
-        return services.ruleset_update(obj, data)
-    for name, value in data.items():
-        setattr(obj, name, value)
-    obj.full_clean(validate_constraints=False)
-    obj.save()
-    return obj
 
 
 # --- optimistic concurrency --------------------------------------------------------------

@@ -156,8 +156,6 @@ class TestSetupDemo:
         assert Play.objects.filter(team__slug="demo").count() == 8
 
     def test_demo_objects_start_with_a_version_to_return_to(self):
-        from playbook import history
-
         call_command("setup_demo")
         play = Play.objects.get(team__slug="demo", external_id="play_trips_flood")
         first = play.history.get()
@@ -172,7 +170,7 @@ class TestSetupDemo:
             assignments=services_edit,
             instance=play,
         )
-        history.restore(play, first.history_id)
+        services.version_restore(play, first.history_id)
         play.refresh_from_db()
         assert play.name == "Trips Flood"
         assert {a.role: a.route_id for a in play.assignments.all()} == before
