@@ -1,6 +1,6 @@
 """Training a play-calling policy (the task body).
 
- Every bucket is its own bandit whose arms are the policy's plays. The episode
+Every bucket is its own bandit whose arms are the policy's plays. The episode
 budget is split evenly over the buckets and the buckets are trained round-robin (one
 batch each per round), so progress and the learning curve cover all of them. One pull:
 draw a defense from the weighted mix, let the algorithm pick a play, simulate a batch of
