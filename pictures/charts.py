@@ -301,3 +301,72 @@ def run_charts(run) -> list[tuple[str, str]]:
         return []
     pictures = [outcome_chart(agg), yards_chart(agg), depth_chart(agg), target_chart(agg)]
     return [(pic.title, diagrams.to_svg(pic)) for pic in pictures]
+
+
+# --- the learning curve of a policy (drawn by its admin page's template) --------------------
+
+CURVE_WIDTH, CURVE_HEIGHT = 640, 220
+CURVE_LEFT, CURVE_RIGHT, CURVE_TOP, CURVE_BOTTOM = 56, 56, 14, 34
+
+
+def _scale(value, low, high, out_low, out_high):
+    if high == low:
+        return (out_low + out_high) / 2
+    return out_low + (value - low) * (out_high - out_low) / (high - low)
+
+
+def curve_chart(curve):
+    """The learning curve as SVG coordinates: mean reward (left axis) and best-arm
+    share (right axis, 0–100 %) by progress."""
+    points = [p for p in curve or [] if p.get("mean_reward") is not None]
+    if len(points) < 2:
+        return None
+    rewards = [p["mean_reward"] for p in points]
+    low, high = math.floor(min(rewards)), math.ceil(max(rewards))
+    if high - low < 2:
+        low, high = low - 1, high + 1
+    left, right = CURVE_LEFT, CURVE_WIDTH - CURVE_RIGHT
+    top, bottom = CURVE_TOP, CURVE_HEIGHT - CURVE_BOTTOM
+
+    def x(progress):
+        return round(_scale(progress, 0, 100, left, right), 1)
+
+    def y_reward(value):
+        return round(_scale(value, low, high, bottom, top), 1)
+
+    def y_share(value):
+        return round(_scale(value, 0, 1, bottom, top), 1)
+
+    reward_line = " ".join(f"{x(p['progress'])},{y_reward(p['mean_reward'])}" for p in points)
+    share_line = " ".join(
+        f"{x(p['progress'])},{y_share(p['best_arm_share'])}"
+        for p in points
+        if p.get("best_arm_share") is not None
+    )
+    steps = 4
+    ticks = []
+    for i in range(steps + 1):
+        fraction = i / steps
+        ticks.append(
+            {
+                "y": round(_scale(fraction, 0, 1, bottom, top), 1),
+                "reward": f"{low + (high - low) * fraction:.1f}",
+                "share": f"{fraction * 100:.0f} %",
+            }
+        )
+    x_ticks = [{"x": x(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)]
+    return {
+        "width": CURVE_WIDTH,
+        "height": CURVE_HEIGHT,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "reward_line": reward_line,
+        "share_line": share_line,
+        "ticks": ticks,
+        "x_ticks": x_ticks,
+        "label_y": CURVE_HEIGHT - 4,
+        "right_label_x": right + 8,
+        "middle_x": (left + right) / 2,
+    }

@@ -6,8 +6,8 @@ admin, api, import, command) and the object's fields. The child rows a coach thi
 as part of the object (a play's assignments, a formation's slots …) are stored on the
 same record as JSON (`rows`), so one record is one whole version: the writers call
 `seal()` after replacing the rows. `versions()` lists them with what changed;
-`version_values()` reads an old version; `playbook.services.version_restore` writes it
-back through the normal writers (validated, recorded as a new version).
+`playbook.services.version_restore()` writes an old version back through the writers
+(validated, recorded as a new version).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -128,6 +127,11 @@ def _fields(model):
     ]
 
 
+def tracked_fields(model):
+    """The fields a version holds that a coach can change (what restoring writes back)."""
+    return [f for f in _fields(model) if f.name not in QUIET_FIELDS]
+
+
 def _value(record, field):
     value = getattr(record, field.attname)
     return value if not hasattr(value, "isoformat") else value.isoformat()
@@ -197,7 +201,7 @@ def named(model, versions):
                 elif f"{c['field']}_id" in relations:
                     wanted.setdefault(relations[f"{c['field']}_id"], set()).add(value)
     names = {
-        related: dict(related.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+        related: _names(related, ids - {None})
         if any(f.name == "name" for f in related._meta.fields)
         else {}
         for related, ids in wanted.items()
@@ -234,78 +238,21 @@ def named(model, versions):
     return out
 
 
+NAME_BATCH = 500  # ids per query: a version may name thousands of rows' objects
+
+
+def _names(related, ids):
+    """{pk: name} of `ids`, a few hundred per query (SQLite refuses very long id lists)."""
+    ids, found = sorted(ids), {}
+    for start in range(0, len(ids), NAME_BATCH):
+        batch = ids[start : start + NAME_BATCH]
+        found.update(related.objects.filter(pk__in=batch).values_list("pk", "name"))
+    return found
+
+
 def history_of(model, pk, team):
     """The historical records of one object of `team` (also after it was deleted)."""
     return model.history.filter(id=pk, team_id=team.pk)
-
-
-# --- restoring ---------------------------------------------------------------------------
-
-
-def _resolve(model, field_name, pk, team):
-    """A related object by id, in the team; a clear error when it is gone."""
-    related = model._meta.get_field(field_name).related_model
-    if pk is None:
-        return None
-    queryset = related.objects.all()
-    if any(f.name == "team" for f in related._meta.fields):
-        queryset = queryset.filter(team=team)
-    try:
-        return queryset.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise ValidationError(
-            f"This version uses {related._meta.verbose_name} #{pk}, which no longer exists."
-        ) from None
-
-
-def _row_data(obj, rows):
-    if rows is None:  # a version recorded without its rows: keep the current ones
-        return None
-    child = getattr(obj, obj.history_rows).model
-    data = []
-    for row in rows or []:
-        item = {}
-        for attname, value in row.items():
-            field = next(f for f in child._meta.concrete_fields if f.attname == attname)
-            if field.is_relation:
-                item[field.name] = _resolve(child, field.name, value, obj.team)
-            else:
-                item[attname] = value
-        data.append(item)
-    return data
-
-
-def version_values(obj, history_id):
-    """What version `history_id` of `obj` held: (record, field values, child rows or
-    None when the version was recorded without them). Raises ValidationError when there
-    is no such version or its name is taken by another object now.
-
-    Reading only: `playbook.services.version_restore` writes it back through the normal
-    writers, so this module never imports the services that import it."""
-    record = obj.history.filter(history_id=history_id).first()
-    if record is None or record.history_type == "-":
-        raise ValidationError("No such version of this object.")
-    model = type(obj)
-    taken = model.objects.filter(team=obj.team, name=record.name).exclude(pk=obj.pk).exists()
-    if taken:
-        raise ValidationError(
-            {
-                "name": [
-                    f"Another {model._meta.verbose_name} is called '{record.name}' now: "
-                    "rename it first, then restore this version."
-                ]
-            }
-        )
-    data = {}
-    for field in _fields(model):
-        if field.name in QUIET_FIELDS:
-            continue
-        if field.is_relation:
-            data[field.name] = _resolve(model, field.name, getattr(record, field.attname), obj.team)
-        else:
-            data[field.name] = getattr(record, field.attname)
-    rows = _row_data(obj, record.rows) if obj.history_rows else None
-    return record, data, rows
 
 
 # --- optimistic concurrency --------------------------------------------------------------

@@ -1,13 +1,18 @@
-"""Writes for the playbook. The API, the admin actions and the importer call these;
-each runs the rules of playbook/validation.py and refuses errors with a
-ValidationError keyed by field path, and stores the warnings with the object."""
+"""Writes for the playbook: the only way a playbook object is stored. The API, the
+admin's change forms and actions, the importer and restore all call these; each runs
+the rules of playbook/validation.py (and the model's field limits and per-team unique
+names) and refuses errors with a ValidationError keyed by field path, and stores the
+warnings with the object. `KINDS` says, per model, which writer stores it and what its
+child rows are called."""
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from playbook import history, validation
-from playbook.constants import NFL_FLAG_5V5, Bucket
+from playbook.constants import MAN_AUTO, NFL_FLAG_5V5, Bucket, Duty
 from playbook.models import (
     Formation,
     FormationSlot,
@@ -61,6 +66,37 @@ def ruleset_update(ruleset, data):
     _save(ruleset, Ruleset, ruleset.team, data)
     _recheck_users(ruleset)
     return ruleset
+
+
+@transaction.atomic
+def ruleset_write(*, team, data, instance=None):
+    if _stored(instance) is not None:
+        return ruleset_update(instance, data)
+    return _save(instance, Ruleset, team, data)
+
+
+@transaction.atomic
+def player_write(*, team, data, instance=None):
+    """A player's ratings and default role. A player listed in lineups keeps its side:
+    the lineups would put them on the wrong side of the ball."""
+    stored = _stored(instance)
+    side_before = (
+        Player.objects.filter(pk=stored.pk).values_list("side", flat=True).first()
+        if stored
+        else None
+    )
+
+    def keeps_lineups(player):
+        if side_before is None or player.side == side_before:
+            return
+        spots = player.lineup_spots.select_related("lineup")
+        if spots:
+            used = ", ".join(f"{s.lineup} as {s.role}" for s in spots)
+            raise ValidationError(
+                {"side": [f"{player.name} plays in lineups ({used}); change those first."]}
+            )
+
+    return _save(instance, Player, team, data, then=keeps_lineups)
 
 
 def ruleset_problems(ruleset):
@@ -119,15 +155,51 @@ def _refuse(report):
     return report
 
 
-def _save(instance, model, team, data):
-    instance = instance or model(team=team)
+def _stored(instance):
+    """The object as it is in the database, or None for a new one (an admin add page
+    hands over its unsaved instance)."""
+    return instance if instance is not None and instance.pk is not None else None
+
+
+def _unique_errors(instance, model, team):
+    """Names and external ids are unique in a team. Checked here, for every caller, so
+    the database constraint only backs it up (two writes racing)."""
+    errors = {}
+    label = model._meta.verbose_name
+    for field, said in (("name", "called '{}'"), ("external_id", "with external id '{}'")):
+        value = getattr(instance, field, "")
+        if not value:
+            continue
+        others = model.objects.filter(team=team, **{field: value}).exclude(pk=instance.pk)
+        if others.exists():
+            errors[field] = [f"A {label} {said.format(value)} already exists in this team."]
+    return errors
+
+
+def _save(instance, model, team, data, then=None):
+    """Set `data` on the object (a new one in `team` if None), check it and store it;
+    `then(obj)` is the writer's own check once the fields are known to be right."""
+    instance = instance if instance is not None else model(team=team)
+    if instance.team_id is None:
+        instance.team = team
     instance.rows_follow = bool(model.history_rows)  # _replace_rows() seals the version
     for name, value in data.items():
         setattr(instance, name, value)
-    # Field limits and choices (ratings 0–100, jitter ranges …) for every caller, not only
-    # the API; relations are checked by whoever resolved them, constraints by the database.
+    # Field limits and choices (ratings 0–100, jitter ranges …) and the model's own
+    # cross-field rules (clean) for every caller; relations are checked by whoever resolved
+    # them, the unique names here, constraints once more by the database.
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
-    instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    errors = {}
+    try:
+        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = dict(error.update_error_dict({}))
+    for field, messages in _unique_errors(instance, model, team).items():
+        errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if then is not None:
+        then(instance)
     instance.save()
     return instance
 
@@ -145,13 +217,14 @@ def _replace_rows(manager, model, parent_field, parent, rows):
 @transaction.atomic
 def formation_write(*, team, data, slots=None, instance=None):
     """data: name, external_id, ruleset; slots: [{"role","x","y"}] (None: keep)."""
+    stored = _stored(instance)
     ruleset = data.get("ruleset", instance.ruleset if instance else None)
     if slots is None:
-        slots = instance.slot_data() if instance else []
+        slots = stored.slot_data() if stored else []
     report = _refuse(validation.check_formation(slots, rules_of(team, ruleset)))
     formation = _save(instance, Formation, team, {**data, "warnings": report.warnings})
     _replace_rows(formation.slots, FormationSlot, "formation", formation, slots)
-    if instance is not None:
+    if stored is not None:
         _refresh_plays(Play.objects.filter(formation=formation))
     return formation
 
@@ -159,12 +232,13 @@ def formation_write(*, team, data, slots=None, instance=None):
 @transaction.atomic
 def route_write(*, team, data, breakpoints=None, instance=None):
     """data: name, external_id, settle; breakpoints: [{"x","y","time_ms"}] (None: keep)."""
+    stored = _stored(instance)
     if breakpoints is None:
-        breakpoints = instance.breakpoint_data() if instance else []
+        breakpoints = stored.breakpoint_data() if stored else []
     report = _refuse(validation.check_route(breakpoints))
     route = _save(instance, Route, team, {**data, "warnings": report.warnings})
     _replace_rows(route.breakpoints, RouteBreakpoint, "route", route, breakpoints)
-    if instance is not None:
+    if stored is not None:
         _refresh_plays(Play.objects.filter(assignments__route=route).distinct())
     return route
 
@@ -208,7 +282,7 @@ def play_write(*, team, data, assignments=None, instance=None):
     if assignments is None:
         assignments = (
             [{"role": a.role, "route": a.route} for a in instance.assignments.all()]
-            if instance
+            if _stored(instance)
             else []
         )
     progression = data.get("progression", instance.progression if instance else [])
@@ -366,9 +440,16 @@ def scenario_write(*, team, data, defenders=None, instance=None):
     if defenders is None:
         defenders = (
             [{**d.as_data(), "player": d.player} for d in instance.defenders.all()]
-            if instance
+            if _stored(instance)
             else []
         )
+    # A man defender without a target takes the nearest receiver at the snap.
+    defenders = [
+        {**d, "man_target": MAN_AUTO}
+        if d.get("duty") == Duty.MAN and not d.get("man_target")
+        else d
+        for d in defenders
+    ]
     report = _refuse(validation.check_scenario(defenders, rules_of(team, ruleset)))
     scenario = _save(instance, Scenario, team, {**data, "warnings": report.warnings})
     _replace_rows(scenario.defenders, ScenarioDefender, "scenario", scenario, defenders)
@@ -380,7 +461,9 @@ def lineup_write(*, team, data, spots=None, instance=None):
     """spots: [{"role", "player": Player}]."""
     if spots is None:
         spots = (
-            [{"role": s.role, "player": s.player} for s in instance.spots.all()] if instance else []
+            [{"role": s.role, "player": s.player} for s in instance.spots.all()]
+            if _stored(instance)
+            else []
         )
     _refuse(
         validation.check_lineup(
@@ -424,7 +507,7 @@ def playbook_write(*, team, data, entries=None, instance=None):
                 {"play": e.play, "call_number": e.call_number, "situations": e.situations}
                 for e in instance.entries.all()
             ]
-            if instance
+            if _stored(instance)
             else []
         )
     _refuse(
@@ -472,28 +555,106 @@ def playbook_call_sheet(playbook):
     return groups
 
 
+# --- restoring an earlier version ------------------------------------------------------------
+
+
+def _resolve(model, field_name, pk, team):
+    """A related object by id, in the team; a clear error when it is gone."""
+    related = model._meta.get_field(field_name).related_model
+    if pk is None:
+        return None
+    queryset = related.objects.all()
+    if any(f.name == "team" for f in related._meta.fields):
+        queryset = queryset.filter(team=team)
+    try:
+        return queryset.get(pk=pk)
+    except ObjectDoesNotExist:
+        raise ValidationError(
+            f"This version uses {related._meta.verbose_name} #{pk}, which no longer exists."
+        ) from None
+
+
+def _row_data(obj, rows):
+    if rows is None:  # a version recorded without its rows: keep the current ones
+        return None
+    child = getattr(obj, obj.history_rows).model
+    data = []
+    for row in rows or []:
+        item = {}
+        for attname, value in row.items():
+            field = next(f for f in child._meta.concrete_fields if f.attname == attname)
+            if field.is_relation:
+                item[field.name] = _resolve(child, field.name, value, obj.team)
+            else:
+                item[attname] = value
+        data.append(item)
+    return data
+
+
 @transaction.atomic
 def version_restore(obj, history_id):
     """Write the version `history_id` of `obj` back (a new version, validated like any
     edit). Raises ValidationError when the version can't be restored as it was."""
-    record, data, rows = history.version_values(obj, history_id)
-    obj._change_reason = f"restored version {record.version}"
-    writers = {
-        "Formation": formation_write,
-        "Route": route_write,
-        "Play": play_write,
-        "Scenario": scenario_write,
-        "Lineup": lineup_write,
-        "Playbook": playbook_write,
-    }
+    record = obj.history.filter(history_id=history_id).first()
+    if record is None or record.history_type == "-":
+        raise ValidationError("No such version of this object.")
     model = type(obj)
-    if model.__name__ in writers:
-        write = writers[model.__name__]
-        return write(team=obj.team, data=data, instance=obj, **{obj.history_rows: rows})
-    if model.__name__ == "Ruleset":
-        return ruleset_update(obj, data)
-    for name, value in data.items():
-        setattr(obj, name, value)
-    obj.full_clean(validate_constraints=False)
-    obj.save()
-    return obj
+    taken = model.objects.filter(team=obj.team, name=record.name).exclude(pk=obj.pk).exists()
+    if taken:
+        raise ValidationError(
+            {
+                "name": [
+                    f"Another {model._meta.verbose_name} is called '{record.name}' now: "
+                    "rename it first, then restore this version."
+                ]
+            }
+        )
+    obj._change_reason = f"restored version {record.version}"
+    data = {}
+    for field in history.tracked_fields(model):
+        if field.is_relation:
+            data[field.name] = _resolve(model, field.name, getattr(record, field.attname), obj.team)
+        else:
+            data[field.name] = getattr(record, field.attname)
+    kind = KINDS[model]
+    rows = {kind.rows: _row_data(obj, record.rows)} if kind.rows else {}
+    return kind.write(team=obj.team, data=data, instance=obj, **rows)
+
+
+# --- the registry: which writer stores which model, and its child rows ------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type
+    write: object  # write(*, team, data, instance=None, **{rows: [...]}) -> the object
+
+    @property
+    def rows(self):
+        """The writer's keyword for the child rows, also their related name (or None)."""
+        return self.model.history_rows
+
+    @property
+    def row_model(self):
+        return getattr(self.model, self.rows).rel.related_model if self.rows else None
+
+    @property
+    def parent_field(self):
+        """The row's foreign key to the object (e.g. "formation" on FormationSlot)."""
+        return getattr(self.model, self.rows).field.name if self.rows else None
+
+
+KINDS = {
+    kind.model: kind
+    for kind in (
+        Kind(Ruleset, ruleset_write),
+        Kind(Player, player_write),
+        Kind(Formation, formation_write),
+        Kind(Route, route_write),
+        Kind(Play, play_write),
+        Kind(Scenario, scenario_write),
+        Kind(Lineup, lineup_write),
+        Kind(Playbook, playbook_write),
+    )
+}
+ROW_MODELS = {kind.row_model: kind for kind in KINDS.values() if kind.rows}

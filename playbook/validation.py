@@ -16,6 +16,7 @@ from football.rules import NFL_FLAG_5V5 as NFL
 from playbook.constants import Duty
 
 MAX_BREAKPOINTS = 10
+MAX_ENTRIES = 300  # calls in one playbook: a call sheet a coach can still read
 HUMAN_TOP_SPEED = 12.0  # yd/s; faster legs are run late (warning)
 IMPOSSIBLE_SPEED = 25.0  # yd/s; nobody runs it (error)
 MIN_SPACING = 0.5  # yd between two players (error below)
@@ -419,6 +420,12 @@ def check_lineup(spots, rules=Rules()):
 def check_playbook(entries, buckets):
     """entries: [{"play_id", "call_number", "situations"}]; buckets: the valid names."""
     report = Report()
+    if len(entries) > MAX_ENTRIES:
+        # One refusal, not one per row: a 3,000-row report helps nobody.
+        report.error(
+            "entries", f"{len(entries):,} entries — a playbook holds at most {MAX_ENTRIES}"
+        )
+        return report
     calls, plays = {}, {}
     for i, entry in enumerate(entries):
         path = f"entries[{i}]"

@@ -1,14 +1,18 @@
-"""Simulation runs: start, run slices (in workers or inline), merge, cancel, recover."""
+"""Simulation runs: start (every rule a run must meet), run slices (in workers or
+inline), merge. Cancel and recovery are shared with trainings (simulation.jobs)."""
 
 import logging
-from datetime import timedelta
+import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from football.situations import situation_bucket
-from playbook.models import Play, Scenario, default_ruleset
-from simulation import adapter, engine
+from football.situations import situation_bucket, situation_errors
+from playbook.constants import NFL_FLAG_5V5
+from playbook.models import Play, Ruleset, Scenario, default_ruleset
+from playbook.validation import Rules
+from simulation import adapter, engine, jobs
 from simulation.models import FINISHED, JobStatus, SimulationRun, SimulationSlice, SimulationTrace
 
 logger = logging.getLogger(__name__)
@@ -16,7 +20,14 @@ logger = logging.getLogger(__name__)
 INLINE_EPISODES = 20_000  # runs up to this many episodes in all finish inside the request
 MIN_SLICES = 25  # ≥ 25 slices when the run is large enough: progress moves ≤ 4 % a step
 MAX_SLICE_CHUNKS = 64  # 65,536 episodes: a few seconds of one worker
-STALE_AFTER = timedelta(minutes=10)  # a job "running" (or "queued") this long lost its worker
+MAX_EPISODES = 1_000_000  # per pair
+MAX_PAIRS = 400
+MAX_TOTAL_EPISODES = 20_000_000
+DEFAULT_SITUATION = {"down": 1, "distance": 10.0, "yardline": 35.0}
+
+simulation_run_cancel = jobs.job_cancel
+simulation_recover_stale = jobs.simulation_recover_stale
+_fail = jobs.run_fail
 
 
 def _slices(run, pairs):
@@ -69,9 +80,96 @@ def simulation_run_create(
     return run
 
 
-def simulation_run_start(**kwargs):
-    """Create the run; small runs are computed now, large ones become background tasks."""
-    run = simulation_run_create(**kwargs)
+def simulation_run_check(*, team, plays, scenarios, episodes, situation=None, ruleset=None):
+    """Every rule a run must meet, as field-keyed ValidationErrors: at most MAX_PAIRS
+    pairs and MAX_TOTAL_EPISODES episodes, a situation that fits the ruleset, and every
+    play and defense valid under the ruleset its pairs run with. Returns the situation."""
+    for name, chosen in (("plays", plays), ("scenarios", scenarios)):
+        if not chosen:
+            raise ValidationError({name: [f"A run needs at least one of the {name}."]})
+    pairs = len(set(plays)) * len(set(scenarios))
+    if pairs > MAX_PAIRS:
+        raise ValidationError(
+            {"plays": [f"{pairs} play × scenario pairs; at most {MAX_PAIRS} in one run."]}
+        )
+    if pairs * episodes > MAX_TOTAL_EPISODES:
+        raise ValidationError(
+            {
+                "episodes": [
+                    f"{pairs * episodes:,} episodes in all; at most "
+                    f"{MAX_TOTAL_EPISODES:,} in one run — fewer episodes or pairs."
+                ]
+            }
+        )
+    situation = {**DEFAULT_SITUATION, **(situation or {})}
+    # A team always has a default ruleset; NFL FLAG values guard an old team without one.
+    rules = ruleset or default_ruleset(team) or Ruleset(**NFL_FLAG_5V5)
+    errors = situation_errors(
+        situation["down"], situation["distance"], situation["yardline"], rules
+    )
+    if errors:
+        raise ValidationError(errors)
+    _check_pairs(team, set(plays), set(scenarios), ruleset)
+    return situation
+
+
+def _check_pairs(team, plays, scenarios, ruleset):
+    """Every play and defense must be valid under the ruleset its pairs run with (the
+    run's, else the scenario's, else the team's default) — refused now, not a failed job."""
+    default = default_ruleset(team)
+    problems = []
+    checked = set()
+    for scenario in scenarios:
+        rules = ruleset or scenario.ruleset or default
+        for obj in [scenario, *{p.formation for p in plays}, *plays]:
+            key = (obj._meta.model_name, obj.pk, rules and rules.pk)
+            if key in checked:
+                continue
+            checked.add(key)
+            for path, messages in obj.check_rules(Rules.of(rules)).errors.items():
+                problems += [
+                    f"{obj._meta.verbose_name} '{obj}' under {rules or 'NFL FLAG 5v5'}: {path}: {m}"
+                    for m in messages
+                ]
+    if problems:
+        raise ValidationError({"non_field_errors": problems[:20]})
+
+
+def simulation_run_start(
+    *,
+    team,
+    user,
+    plays,
+    scenarios,
+    episodes=2000,
+    seed=None,
+    situation=None,
+    traces=0,
+    ruleset=None,
+    lineup=None,
+):
+    """Check the run (simulation_run_check), create it; small runs are computed now,
+    large ones become background tasks."""
+    situation = simulation_run_check(
+        team=team,
+        plays=plays,
+        scenarios=scenarios,
+        episodes=episodes,
+        situation=situation,
+        ruleset=ruleset,
+    )
+    run = simulation_run_create(
+        team=team,
+        user=user,
+        plays=list(set(plays)),
+        scenarios=list(set(scenarios)),
+        episodes=episodes,
+        seed=secrets.randbelow(2**31) if seed is None else seed,
+        situation=situation,
+        traces=traces,
+        ruleset=ruleset,
+        lineup=lineup,
+    )
     total = run.episodes * run.plays.count() * run.scenarios.count()
     if total <= INLINE_EPISODES:
         for slice_id in run.slices.values_list("id", flat=True):
@@ -228,67 +326,3 @@ def _pair_label(piece):
     return (
         f"{play or f'play {piece.play_id_ref}'} vs {defense or f'defense {piece.scenario_id_ref}'}"
     )
-
-
-def _fail(run, piece, exc, pair=""):
-    with transaction.atomic():
-        SimulationSlice.objects.filter(pk=piece.pk).update(status=JobStatus.FAILED)
-        SimulationRun.objects.filter(pk=run.pk).exclude(status__in=FINISHED).update(
-            status=JobStatus.FAILED,
-            error=f"{pair}: {type(exc).__name__}: {exc}"
-            if pair
-            else f"{type(exc).__name__}: {exc}",
-            finished_at=timezone.now(),
-        )
-
-
-def simulation_run_cancel(run):
-    updated = (
-        SimulationRun.objects.filter(pk=run.pk)
-        .exclude(status__in=FINISHED)
-        .update(status=JobStatus.CANCELLED, finished_at=timezone.now())
-    )
-    run.refresh_from_db()
-    return bool(updated)
-
-
-def simulation_recover_stale(now=None, run=None):
-    """Slices whose worker died (running longer than STALE_AFTER) are re-queued, up to
-    3 attempts; after that their run fails. Slices queued longer than that are put on the
-    queue again. Returns (requeued, failed) counts. Runs from cron (recover_simulations)
-    and whenever someone looks at an unfinished run."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    stale = SimulationSlice.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).exclude(
-        run__status__in=FINISHED
-    )
-    if run is not None:
-        stale = stale.filter(run=run)
-    # Queued this long: its task was lost (a worker died after taking it off the queue,
-    # before starting it). Putting it on the queue again is safe: slice_run() runs a
-    # slice once; with a real backlog this adds one duplicate per STALE_AFTER at most.
-    lost = SimulationSlice.objects.filter(status=JobStatus.QUEUED, queued_at__lt=cutoff).exclude(
-        run__status__in=FINISHED
-    )
-    if run is not None:
-        lost = lost.filter(run=run)
-    requeued = failed = 0
-    for piece in stale.select_related("run"):
-        if piece.attempts >= 3:
-            _fail(piece.run, piece, RuntimeError("a worker died on this run three times"))
-            failed += 1
-            continue
-        requeued += _requeue(piece.pk, JobStatus.RUNNING)
-    for pk in lost.values_list("pk", flat=True):
-        requeued += _requeue(pk, JobStatus.QUEUED)
-    return requeued, failed
-
-
-def _requeue(slice_id, status):
-    from simulation.tasks import run_slice_task
-
-    if not SimulationSlice.objects.filter(pk=slice_id, status=status).update(
-        status=JobStatus.QUEUED, queued_at=timezone.now()
-    ):
-        return 0  # someone else moved it meanwhile
-    run_slice_task.enqueue(slice_id)
-    return 1

@@ -5,13 +5,12 @@ TeamScopedViewSet + TeamScopedSerializer. The caller must be a member of the tea
 in the URL (else 404, so nothing leaks that a team exists); members read, coaches
 and owners write (403 for a member's write); `team` is set server-side; related
 ids in a body are looked up inside the same team (another team's id is a 400,
-like an id that does not exist); unique-per-team constraints are 400 field errors.
+like an id that does not exist).
 
 Admin: TeamScopedAdmin / TeamScopedInline show and offer only the user's teams.
 """
 
 from django.contrib import admin
-from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
 from rest_framework import permissions, serializers, viewsets
@@ -36,11 +35,30 @@ class TeamRolePermission(permissions.BasePermission):
 
 
 class TeamScopedMixin:
-    """Resolves the team from the URL and scopes every query to it."""
+    """Resolves the team from the URL and scopes every query to it.
+
+    A view cannot opt out: a subclass whose get_queryset or get_object is not this
+    mixin's (or DRF's, which reads get_queryset) fails when its class is defined, so a
+    forgotten filter is an import error, not a leak. Narrow a view with `queryset`,
+    filters or `paginate_queryset`; they all start from the team's rows."""
 
     team_url_kwarg = "team_id"
     write_roles = EDITOR_ROLES
     permission_classes = [permissions.IsAuthenticated, TeamRolePermission]
+    GUARDED = ("get_queryset", "get_object")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.GUARDED:
+            owner = next((k for k in cls.__mro__ if name in vars(k)), None)
+            allowed = owner is None or owner is TeamScopedMixin
+            allowed = allowed or owner.__module__.startswith("rest_framework.")
+            if not allowed:
+                raise TypeError(
+                    f"{cls.__module__}.{cls.__qualname__} gets {name}() from "
+                    f"{owner.__qualname__}: team-scoped views must keep TeamScopedMixin's "
+                    "team filter. Set `queryset` (select_related, defer …) instead."
+                )
 
     @cached_property
     def membership(self):
@@ -87,6 +105,8 @@ class TeamScopedSerializer(serializers.ModelSerializer):
     """Related fields only accept objects of the request's team; unique-per-team
     constraints become field errors. Nested serializers inherit the same context."""
 
+    # (The unique names themselves are checked by the writers in playbook.services.)
+
     @property
     def team(self):
         return self.context.get("team")
@@ -102,42 +122,6 @@ class TeamScopedSerializer(serializers.ModelSerializer):
                 queryset.filter(team=self.team) if self.team is not None else queryset.none()
             )
         return fields
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.team is not None:
-            self._validate_unique_per_team(attrs)
-        return attrs
-
-    def _validate_unique_per_team(self, attrs):
-        model = self.Meta.model
-        for constraint in model._meta.constraints:
-            fields = getattr(constraint, "fields", ())
-            if not isinstance(constraint, models.UniqueConstraint) or "team" not in fields:
-                continue
-            others = [f for f in fields if f != "team"]
-            if not others:  # team-wide flags (one default per team) are kept by services
-                continue
-            values = {}
-            for name in others:
-                if name in attrs:
-                    values[name] = attrs[name]
-                elif self.instance is not None:
-                    values[name] = getattr(self.instance, name)
-            # Conditional constraints in this project exclude blank values (external_id).
-            if len(values) != len(others) or any(v in ("", None) for v in values.values()):
-                continue
-            clash = model._default_manager.filter(team=self.team, **values)
-            if constraint.condition is not None:
-                clash = clash.filter(constraint.condition)
-            if self.instance is not None:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                label = model._meta.verbose_name
-                shown = ", ".join(f"{k} '{v}'" for k, v in values.items())
-                raise serializers.ValidationError(
-                    {others[-1]: [f"A {label} with {shown} already exists in this team."]}
-                )
 
 
 # --- admin -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from playbook import services, validation
-from playbook.constants import MAN_AUTO, Bucket
+from playbook.constants import Bucket
 from playbook.models import (
     Formation,
     FormationSlot,
@@ -21,7 +21,7 @@ from playbook.models import (
     ScenarioDefender,
 )
 from playbook.selectors import attach_assignments
-from playbook.validation import MAX_BREAKPOINTS
+from playbook.validation import MAX_BREAKPOINTS, MAX_ENTRIES
 from teams.scoping import TeamScopedSerializer
 
 _DATETIME = serializers.DateTimeField()
@@ -42,67 +42,41 @@ class TagList(serializers.ListField):
         return list(dict.fromkeys(t for t in tags if t))  # trimmed, unique, order kept
 
 
-class RowsSerializer(TeamScopedSerializer):
+class WrittenSerializer(TeamScopedSerializer):
+    # A team-owned object stored by its writer in playbook.services (services.KINDS): the
+    # serializer reads the request's shape, the writer checks the rules. (No docstring:
+    # the schema's component descriptions come from the classes' docstrings.)
+
+    def _write(self, validated_data, instance=None):
+        kind = services.KINDS[self.Meta.model]
+        rows = {kind.rows: validated_data.pop(kind.rows, None)} if kind.rows else {}
+        return kind.write(team=self.team, data=validated_data, instance=instance, **rows)
+
+    def create(self, validated_data):
+        return self._write(validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(validated_data, instance)
+
+
+class RowsSerializer(WrittenSerializer):
     """A team-owned object with child rows written in one request through a service:
     `rows` names the list field, `write` the service. Omitting the rows on PATCH keeps
     the stored ones; sending them replaces them all."""
 
-    rows = ""
-    write = None
 
-    def create(self, validated_data):
-        rows = validated_data.pop(self.rows, None)
-        return type(self).write(team=self.team, data=validated_data, **{self.rows: rows})
-
-    def update(self, instance, validated_data):
-        rows = validated_data.pop(self.rows, None)
-        return type(self).write(
-            team=self.team, data=validated_data, instance=instance, **{self.rows: rows}
-        )
-
-
-class RulesetSerializer(TeamScopedSerializer):
+class RulesetSerializer(WrittenSerializer):
     class Meta:
         model = Ruleset
         fields = [*COMMON, *Ruleset.RULE_FIELDS, "is_default"]
         read_only_fields = ["id", "created_at", "updated_at", "version", "is_default"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        current = (
-            {f: getattr(self.instance, f) for f in Ruleset.RULE_FIELDS} if self.instance else {}
-        )
-        Ruleset(**{**current, **attrs}).clean()  # the cross-field rules (end zones, rushers)
-        return attrs
 
-
-class PlayerSerializer(TeamScopedSerializer):
+class PlayerSerializer(WrittenSerializer):
     class Meta:
         model = Player
         fields = [*COMMON, "side", "role", "jersey_number", *Player.RATINGS]
         read_only_fields = READ_ONLY
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        probe = Player(**{**self._current(), **attrs})
-        probe.clean()
-        if self.instance is not None and probe.side != self.instance.side:
-            spots = self.instance.lineup_spots.select_related("lineup")
-            if spots:
-                used = ", ".join(f"{s.lineup} as {s.role}" for s in spots)
-                raise serializers.ValidationError(
-                    {
-                        "side": [
-                            f"{self.instance.name} plays in lineups ({used}); change those first."
-                        ]
-                    }
-                )
-        return attrs
-
-    def _current(self):
-        if self.instance is None:
-            return {}
-        return {"side": self.instance.side, "role": self.instance.role}
 
 
 class SlotSerializer(serializers.ModelSerializer):
@@ -114,7 +88,6 @@ class SlotSerializer(serializers.ModelSerializer):
 
 
 class FormationSerializer(RowsSerializer):
-    rows, write = "slots", services.formation_write
     slots = SlotSerializer(many=True, required=True, max_length=7)
 
     class Meta:
@@ -132,7 +105,6 @@ class BreakpointSerializer(serializers.ModelSerializer):
 
 
 class RouteSerializer(RowsSerializer):
-    rows, write = "breakpoints", services.route_write
     breakpoints = BreakpointSerializer(
         many=True,
         required=True,
@@ -177,7 +149,6 @@ class MotionSerializer(serializers.Serializer):
 
 
 class PlaySerializer(RowsSerializer):
-    rows, write = "assignments", services.play_write
     formation_name = serializers.CharField(source="formation.name", read_only=True)
     assignments = AssignmentSerializer(many=True, required=False, max_length=7)
     qb_plan = QBPlanSerializer(required=False)
@@ -266,15 +237,8 @@ class DefenderSerializer(TeamScopedSerializer):
             "player",
         ]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if attrs.get("duty") == "MAN" and not attrs.get("man_target"):
-            attrs["man_target"] = MAN_AUTO
-        return attrs
-
 
 class ScenarioSerializer(RowsSerializer):
-    rows, write = "defenders", services.scenario_write
     defenders = DefenderSerializer(many=True, required=True, max_length=7)
     rushers_count = serializers.IntegerField(read_only=True)
     situation_tags = TagList()
@@ -307,7 +271,6 @@ class SpotSerializer(TeamScopedSerializer):
 
 
 class LineupSerializer(RowsSerializer):
-    rows, write = "spots", services.lineup_write
     spots = SpotSerializer(many=True, required=False, max_length=14)
 
     class Meta:
@@ -330,8 +293,7 @@ class EntrySerializer(TeamScopedSerializer):
 
 
 class PlaybookSerializer(RowsSerializer):
-    rows, write = "entries", services.playbook_write
-    entries = EntrySerializer(many=True, required=False, max_length=300)
+    entries = EntrySerializer(many=True, required=False, max_length=MAX_ENTRIES)
 
     class Meta:
         model = Playbook

@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -383,7 +383,11 @@ LAYOUT_PARAM = OpenApiParameter(
 @extend_schema(tags=["playbooks"])
 class PlaybookBookViewSet(PictureMixin, PlaybookViewSet):
     picture_actions = {"call_sheet_pdf"}
-    queryset = Playbook.objects.prefetch_related("entries__play")
+    # The entries with their plays in one join: an id list of every entry's play grows
+    # with the playbook (and SQLite refuses very long ones).
+    queryset = Playbook.objects.prefetch_related(
+        Prefetch("entries", queryset=PlaybookEntry.objects.select_related("play"))
+    )
     serializer_class = s.PlaybookSerializer
 
     def _entries_response(self, playbook, code=status.HTTP_200_OK):

@@ -2,9 +2,9 @@
 fields, "rows": service rows}) with references resolved, and what runs once a kind is
 written (default flags, a default lineup, rows prefetched for the plays' checks)."""
 
+from football.duties import defenders_from_call
 from playbook import services, validation
 from playbook.constants import Duty
-from football.duties import defenders_from_call
 from playbook.interchange.format import SCENARIO_FIELD, SCENARIO_FIELDS
 from playbook.models import Formation, Lineup, Route, Ruleset, default_ruleset
 

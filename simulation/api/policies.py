@@ -1,6 +1,5 @@
-"""Play-calling policies: train (a job), list, detail, cancel, recommend, adopt, game plan."""
-
-import secrets
+"""Play-calling policies: train (a job), list, detail, cancel, recommend, adopt, game plan.
+The serializers describe shapes; the rules of a training are policy_train_start's."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -14,13 +13,10 @@ from football.situations import situation_bucket, situation_errors
 from playbook.constants import Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
 from simulation import policies
-from simulation.learning import ALGORITHMS, EPSILON_GREEDY, THOMPSON, UCB1
+from simulation.learning import ALGORITHMS, UCB1
 from simulation.models import Policy, PolicyAdoption
+from simulation.policies.start import MAX_EPISODES, MIN_EPISODES
 from teams.scoping import TeamScopedMixin, TeamScopedSerializer
-
-MIN_EPISODES, MAX_EPISODES = 100, 2_000_000
-MAX_PLAYS, MAX_SCENARIOS = 64, 32
-PARAMS = {UCB1: {"c": (0.0, 1000.0)}, THOMPSON: {}, EPSILON_GREEDY: {"epsilon": (0.0, 1.0)}}
 
 
 def _team_scoped(queryset, context):
@@ -118,6 +114,10 @@ class PolicySerializer(TeamScopedSerializer):
     def validate_params(self, value):
         return dict(value)
 
+    def validate_buckets(self, value):
+        """In bucket order, each once: the same buckets always train the same policy."""
+        return [b for b in Bucket.values if b in set(value)]
+
     def to_representation(self, policy):
         data = super().to_representation(policy)
         data["plays"] = policy.play_ids  # as trained, also after a play is deleted
@@ -125,65 +125,10 @@ class PolicySerializer(TeamScopedSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        playbook, plays = attrs.get("playbook"), attrs.get("plays")
-        if bool(playbook) == bool(plays):
+        if bool(attrs.get("playbook")) == bool(attrs.get("plays")):
             raise serializers.ValidationError(
                 {"plays": ['Give either "plays" (a list of ids) or "playbook" (an id).']}
             )
-        if playbook:
-            plays = [e.play for e in playbook.entries.select_related("play")]
-        plays = list({p.pk: p for p in plays}.values())
-        if len(plays) < 2:
-            raise serializers.ValidationError(
-                {"plays": ["At least 2 different plays are needed to choose between."]}
-            )
-        if len(plays) > MAX_PLAYS:
-            raise serializers.ValidationError({"plays": [f"At most {MAX_PLAYS} plays."]})
-        mix = attrs["scenarios"]
-        ids = [item["scenario"].pk for item in mix]
-        if len(set(ids)) != len(ids):
-            raise serializers.ValidationError({"scenarios": ["A scenario is listed twice."]})
-        if len(mix) > MAX_SCENARIOS:
-            raise serializers.ValidationError({"scenarios": [f"At most {MAX_SCENARIOS}."]})
-        algorithm = attrs["algorithm"]
-        params = attrs.get("params") or {}
-        allowed = PARAMS[algorithm]
-        errors = []
-        for key, value in params.items():
-            if key not in allowed:
-                names = ", ".join(allowed) or "no parameters"
-                errors.append(f"{key!r} is not a parameter of {algorithm} (it takes {names}).")
-                continue
-            low, high = allowed[key]
-            if key == "c" and not low < value <= high:
-                errors.append(f"c = {value:g} — must be above 0 and at most {high:g}.")
-            elif key == "epsilon" and not low <= value <= high:
-                errors.append(f"epsilon = {value:g} — must be between 0 and 1.")
-        if errors:
-            raise serializers.ValidationError({"params": errors})
-        buckets = attrs.get("buckets") or list(Bucket.values)
-        buckets = [b for b in Bucket.values if b in set(buckets)]
-        if attrs["episodes"] < len(buckets) * len(plays):
-            raise serializers.ValidationError(
-                {
-                    "episodes": [
-                        f"{attrs['episodes']:,} episodes cannot try {len(plays)} plays in "
-                        f"{len(buckets)} buckets even once."
-                    ]
-                }
-            )
-        misfits = policies.scenario_fit_errors(
-            [item["scenario"] for item in mix], buckets, attrs.get("ruleset"), self.team
-        )
-        if misfits:
-            raise serializers.ValidationError({"scenarios": misfits})
-        attrs.update(
-            plays=plays,
-            buckets=buckets,
-            params=params,
-            mix=[(item["scenario"], item["weight"]) for item in mix],
-        )
-        attrs.setdefault("seed", secrets.randbelow(2**31))
         return attrs
 
 
@@ -319,14 +264,14 @@ class PolicyViewSet(
         policy = policies.policy_train_start(
             team=self.team,
             user=request.user,
-            plays=data["plays"],
+            plays=data.get("plays"),
             playbook=data.get("playbook"),
-            mix=data["mix"],
-            buckets=data["buckets"],
+            mix=[(item["scenario"], item["weight"]) for item in data["scenarios"]],
+            buckets=data.get("buckets"),
             algorithm=data["algorithm"],
-            params=data["params"],
+            params=data.get("params"),
             episodes=data["episodes"],
-            seed=data["seed"],
+            seed=data.get("seed"),
             ruleset=data.get("ruleset"),
             lineup=data.get("lineup"),
             name=data.get("name", ""),

@@ -1,17 +1,11 @@
-import secrets
+"""Shapes and types of runs and traces; the rules of a run are simulation_run_start's."""
 
 from rest_framework import serializers
 
-from football.situations import situation_errors
-from playbook.constants import NFL_FLAG_5V5
-from playbook.models import Lineup, Play, Ruleset, Scenario, default_ruleset
-from playbook.validation import Rules
+from playbook.models import Lineup, Play, Ruleset, Scenario
 from simulation.models import SimulationRun, SimulationTrace
+from simulation.services import MAX_EPISODES
 from teams.scoping import TeamScopedSerializer
-
-MAX_EPISODES = 1_000_000
-MAX_PAIRS = 400
-MAX_TOTAL_EPISODES = 20_000_000
 
 
 class SituationSerializer(serializers.Serializer):
@@ -83,62 +77,6 @@ class SimulationRunSerializer(TeamScopedSerializer):
         # As simulated: a play or scenario deleted since still shows (its id).
         data["plays"], data["scenarios"] = run.play_ids, run.scenario_ids
         return data
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        pairs = len(set(attrs["plays"])) * len(set(attrs["scenarios"]))
-        if pairs > MAX_PAIRS:
-            raise serializers.ValidationError(
-                {"plays": [f"{pairs} play × scenario pairs; at most {MAX_PAIRS} in one run."]}
-            )
-        if pairs * attrs["episodes"] > MAX_TOTAL_EPISODES:
-            raise serializers.ValidationError(
-                {
-                    "episodes": [
-                        f"{pairs * attrs['episodes']:,} episodes in all; at most "
-                        f"{MAX_TOTAL_EPISODES:,} in one run — fewer episodes or pairs."
-                    ]
-                }
-            )
-        situation = attrs.get("situation") or SituationSerializer().to_internal_value({})
-        # A team always has a default ruleset; NFL FLAG values guard an old team without one.
-        rules = attrs.get("ruleset") or default_ruleset(self.team) or Ruleset(**NFL_FLAG_5V5)
-        errors = situation_errors(
-            situation["down"], situation["distance"], situation["yardline"], rules
-        )
-        if errors:
-            raise serializers.ValidationError(errors)
-        self._check_pairs(attrs)
-        attrs["situation"] = dict(situation)
-        attrs.setdefault("seed", secrets.randbelow(2**31))
-        attrs["plays"], attrs["scenarios"] = (
-            list(set(attrs["plays"])),
-            list(set(attrs["scenarios"])),
-        )
-        return attrs
-
-    def _check_pairs(self, attrs):
-        """Every play and defense must be valid under the ruleset its pairs run with (the
-        run's, else the scenario's, else the team's default) — a 400 now, not a failed job."""
-        default = default_ruleset(self.team)
-        problems = []
-        checked = set()
-        for scenario in set(attrs["scenarios"]):
-            ruleset = attrs.get("ruleset") or scenario.ruleset or default
-            plays = set(attrs["plays"])
-            objects = [scenario, *{p.formation for p in plays}, *plays]
-            for obj in objects:
-                if (obj._meta.model_name, obj.pk, ruleset and ruleset.pk) in checked:
-                    continue
-                checked.add((obj._meta.model_name, obj.pk, ruleset and ruleset.pk))
-                for path, messages in obj.check_rules(Rules.of(ruleset)).errors.items():
-                    problems += [
-                        f"{obj._meta.verbose_name} '{obj}' under {ruleset or 'NFL FLAG 5v5'}: "
-                        f"{path}: {m}"
-                        for m in messages
-                    ]
-        if problems:
-            raise serializers.ValidationError({"non_field_errors": problems[:20]})
 
 
 class TraceSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from playbook import services
-from playbook.admin import RulesetAdmin
+from playbook.admin.setup import RulesetAdmin
 from playbook.models import (
     Formation,
     Lineup,
@@ -250,8 +250,9 @@ def test_play_time_to_throw_beyond_the_pass_clock_is_refused(client, staff_coach
         **inline_post("assignments", rows, len(rows)),
     }
     response = client.post(admin_url(Play, "change", play.pk), data)
-    assert "max_time_to_throw_ms: 9000 — must be between 500 and the pass clock" in (
-        response.content.decode()
+    # next to the field it is about, not above the rows
+    assert "9000 — must be between 500 and the pass clock" in str(
+        response.context["adminform"].form.errors["max_time_to_throw_ms"]
     )
     play.refresh_from_db()
     assert play.max_time_to_throw_ms == 3000
@@ -463,7 +464,9 @@ def test_renaming_onto_a_taken_name_is_a_field_error(client, staff_coach, team):
     response = client.post(
         admin_url(Formation, "change", other.pk), {**data, **inline_post("slots", rows, 5)}
     )
-    assert "is already called &#x27;Trips Right&#x27;" in response.content.decode()
+    assert "A formation called &#x27;Trips Right&#x27; already exists in this team." in (
+        str(response.context["adminform"].form.errors["name"])
+    )
     other.refresh_from_db()
     assert other.name == "Left"
 
@@ -613,3 +616,62 @@ def test_changelist_queries_do_not_grow_with_rows(client, staff_coach, team, mod
         build_row(team)
     assert model.objects.count() >= 10
     assert count() == one
+
+
+# --- one write path: the admin saves through the same services as the API --------------
+
+
+def _motion_play(team):
+    """A play whose WR3 motions to x = -1: fine while WR3 lines up on the line (x = 0),
+    against the lateral-only motion rule once WR3 starts behind it."""
+    return make.play(
+        team,
+        motion_role="WR3",
+        motion_x=-1.0,
+        motion_y=2.0,
+        motion_duration_ms=800,
+    )
+
+
+def _slots_post(formation, moved):
+    rows = [
+        {"id": s.pk, "formation": formation.pk, "role": s.role, "x": s.x, "y": s.y}
+        for s in formation.slots.order_by("id")
+    ]
+    for row in rows:
+        row.update(moved.get(row["role"], {}))
+    return inline_post("slots", rows, len(rows))
+
+
+def test_formation_edit_that_breaks_a_play_is_refused_in_the_admin_as_in_the_api(
+    client, staff_coach, team, api
+):
+    play = _motion_play(team)
+    formation = play.formation
+    version = formation.version
+    client.force_login(staff_coach)
+    data = {
+        "name": formation.name,
+        "external_id": "",
+        "ruleset": "",
+        "loaded_version": version,
+        **_slots_post(formation, {"WR3": {"x": -3.0}}),
+    }
+    response = client.post(admin_url(Formation, "change", formation.pk), data)
+    assert response.status_code == 200, "the admin stored an edit that breaks a play"
+    top = response.context["adminform"].form.non_field_errors()
+    assert any("would break 1 rule(s) of the plays that use it" in m for m in top), errors(response)
+    assert any("motion.x" in m and "lateral or backward" in m for m in top), errors(response)
+    formation.refresh_from_db()
+    assert formation.version == version
+    assert dict(formation.slots.values_list("role", "x"))["WR3"] == 0.0
+    play.refresh_from_db()
+    assert play.check_rules().ok
+
+    api.force_authenticate(staff_coach)
+    slots = [{**s, "x": -3.0} if s["role"] == "WR3" else s for s in formation.slot_data()]
+    url = f"/api/teams/{team.pk}/formations/{formation.pk}/"
+    response = api.patch(url, {"slots": slots}, format="json")
+    assert response.status_code == 400
+    api_top = response.json()["errors"]["non_field_errors"]
+    assert api_top == list(top), "admin and API give the same reasons"

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from playbook import admin as playbook_admin
 from playbook.models import Play, Ruleset, Scenario
 from simulation import services
 from simulation.models import JobStatus, SimulationRun
@@ -394,12 +393,32 @@ def test_a_service_refusal_is_a_message_not_a_500(client, staff_coach, team, mon
     def refuse(**kwargs):
         raise ValidationError({"lineup": ["the lineup belongs to another team"]})
 
-    monkeypatch.setattr(playbook_admin.simulation_services, "simulation_run_start", refuse)
+    monkeypatch.setattr(services, "simulation_run_start", refuse)
     client.force_login(staff_coach)
     response = action(client, Play, "simulate", play)
     assert response.status_code == 200
     shown = messages_of(response)
     assert "The simulation was refused: lineup: the lineup belongs to another team" in shown
+
+
+@pytest.mark.parametrize("model", [Play, Scenario])
+def test_simulating_only_objects_you_cannot_see_is_a_message_not_a_500(
+    client, staff_coach, team, other_team, model
+):
+    """Another team's ids, or objects deleted since the list was loaded."""
+    theirs = b.play(other_team) if model is Play else b.scenario(other_team)
+    mine = b.play(team) if model is Play else b.scenario(team)
+    b.scenario(team) if model is Play else b.play(team)
+    gone = type(mine).objects.get(pk=mine.pk)  # a copy that keeps the id after the delete
+    mine.delete()
+    client.force_login(staff_coach)
+    response = action(client, model, "simulate", theirs, gone)
+    assert not model.objects.filter(pk=gone.pk).exists()
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert message.startswith(f"None of the selected {model._meta.verbose_name_plural} can be")
+    assert "deleted or belong to a team you are not in" in message
+    assert not SimulationRun.objects.exists()
 
 
 def test_member_cannot_simulate(client, team):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from playbook.models import Playbook, PlaybookEntry
 from playbook.services import playbook_write
 from simulation import policies
-from simulation.api import policies as policies_api
 from simulation.models import JobStatus, Policy, PolicyAdoption
+from simulation.policies import start as policy_start
 from teams.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.playbook import builders as b
@@ -327,9 +327,8 @@ def test_train_action_refusals(client, staff_coach, team, setup):
     )
     client.force_login(staff_coach)
     response = train_action(client, one_play, follow=True)
-    assert "Thin: at least 2 different plays are needed to choose between." in (
-        messages_of(response)
-    )
+    refused = "Thin: the training was refused: plays: At least 2 different plays are needed"
+    assert f"{refused} to choose between." in messages_of(response)
     book = playbook_write(
         team=team,
         data={"name": "Full"},
@@ -360,6 +359,7 @@ def test_train_action_service_refusal_is_a_message(client, staff_coach, team, se
     def refuse(**kwargs):
         raise ValidationError({"lineup": ["the lineup belongs to another team"]})
 
+    real_start = policies.policy_train_start
     monkeypatch.setattr(policies, "policy_train_start", refuse)
     client.force_login(staff_coach)
     response = train_action(client, book, follow=True)
@@ -368,9 +368,20 @@ def test_train_action_service_refusal_is_a_message(client, staff_coach, team, se
         "Full: the training was refused: lineup: the lineup belongs to another team"
         in messages_of(response)
     )
-    monkeypatch.setattr(policies_api, "MAX_PLAYS", 1)  # the API's own validation refuses
+    monkeypatch.setattr(policies, "policy_train_start", real_start)
+    monkeypatch.setattr(policy_start, "MAX_PLAYS", 1)  # the service's own rule refuses
     response = train_action(client, book, follow=True)
     assert "Full: the training was refused: plays: At most 1 plays." in messages_of(response)
+    assert not Policy.objects.exists()
+
+
+def test_training_only_playbooks_you_cannot_see_is_a_message(client, staff_coach, other_team):
+    theirs = playbook_write(team=other_team, data={"name": "Theirs"}, entries=[])
+    client.force_login(staff_coach)
+    response = train_action(client, theirs, follow=True)
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert "None of the selected playbooks can be used" in message
     assert not Policy.objects.exists()
 
 

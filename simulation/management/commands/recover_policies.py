@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from simulation.policies import STALE_AFTER, policy_recover_stale, policy_requeue_lost
+from simulation.jobs import STALE_AFTER, policy_recover_stale, policy_requeue_lost
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from simulation.services import STALE_AFTER, simulation_recover_stale
+from simulation.jobs import STALE_AFTER, simulation_recover_stale
 
 
 class Command(BaseCommand):

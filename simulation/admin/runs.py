@@ -1,95 +1,44 @@
 """Simulation runs in the coach's admin: status, progress and the metrics as tables.
 
-Runs are created by the "Simulate" actions on plays and scenarios (playbook.admin) or
+Runs are created by the "Simulate" actions on plays and scenarios (playbook_actions) or
 through the API, never through an admin form: the change page is read-only. While a
 run is queued or running its page reloads itself to show the progress."""
 
 import re
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 
 from pictures import run_images as images
 from pictures.animations import outcome_text
 from pictures.charts import run_charts
 from pictures.serving import AdminPictures
-from playbook.constants import Bucket
 from playbook.models import Play, Scenario, default_ruleset
-from simulation.models import JobStatus, SimulationRun
+from simulation.admin.display import (
+    NONE,
+    REFRESH_SECONDS,
+    SHORT_BUCKETS,
+    JobColumns,
+    as_simulated,
+    count,
+    gone,
+    linked,
+    number,
+    pct,
+    seconds,
+    situation_label,
+    when,
+    yards,
+)
+from simulation.models import SimulationRun
 from simulation.services import simulation_run_cancel
 from teams.models import EDITOR_ROLES
-from teams.scoping import TeamScopedAdmin, user_team_ids
+from teams.scoping import TeamScopedAdmin
 
-NONE = "—"
-STATUS_COLOURS = {
-    JobStatus.QUEUED: "#6b7280",
-    JobStatus.RUNNING: "#1d4ed8",
-    JobStatus.SUCCEEDED: "#15803d",
-    JobStatus.FAILED: "#b91c1c",
-    JobStatus.CANCELLED: "#b45309",
-}
-DOWNS = {1: "1st", 2: "2nd", 3: "3rd"}
-SHORT_BUCKETS = {  # the list's column; the full label is its tooltip
-    Bucket.GOALLINE: "Goal line",
-    Bucket.REDZONE: "Red zone",
-    Bucket.FIRST_ANY: "1st down",
-    Bucket.SECOND_SHORT: "2nd & short",
-    Bucket.SECOND_LONG: "2nd & long",
-    Bucket.THIRD_SHORT: "3rd & short",
-    Bucket.THIRD_LONG: "3rd & long",
-}
-REFRESH_SECONDS = 3
 MAX_REPLAYS = 12  # replays shown on a run's page (all are in the API)
-
-
-# --- formatting ------------------------------------------------------------------------
-
-
-def pct(value):
-    """A fraction as a percentage: 0.6421 → '64.2 %'."""
-    return NONE if value is None else f"{value * 100:.1f} %"
-
-
-def yards(value):
-    return NONE if value is None else f"{value:.1f}"
-
-
-def number(value, places=2):
-    return NONE if value is None else f"{value:.{places}f}"
-
-
-def seconds(ms):
-    return NONE if ms is None else f"{ms / 1000:.2f} s"
-
-
-def count(value):
-    return NONE if value is None else f"{value:,}"
-
-
-def when(moment):
-    """A short local date and time for the list: 'Nov 23, 13:01'."""
-    if moment is None:
-        return NONE
-    shown = date_format(localtime(moment), "M j, H:i")
-    return format_html('<span style="white-space:nowrap">{}</span>', shown)
-
-
-def down_label(down):
-    return DOWNS.get(down, f"{down}th")
-
-
-def situation_label(run):
-    return (
-        f"{down_label(run.down)} and {run.distance:g}, {run.yardline:g} yd to the goal "
-        f"({run.get_bucket_display()})"
-    )
 
 
 # --- metrics → table rows ----------------------------------------------------------------
@@ -143,23 +92,6 @@ def share_rows(block):
     return [(role, pct(share)) for role, share in shares]
 
 
-def linked(model_name, obj):
-    url = reverse(f"admin:playbook_{model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, obj.name)
-
-
-def gone(kind, pk):
-    return format_html('<span class="sim-muted">{} #{} (deleted)</span>', kind, pk)
-
-
-def as_simulated(objects, ids, kind):
-    """Links to the objects a run simulated, by name; deleted ones by id."""
-    by_id = {o.pk: o for o in objects}
-    found = sorted((o for pk in ids if (o := by_id.get(pk))), key=lambda o: o.name)
-    parts = [linked(kind, o) for o in found] + [gone(kind, pk) for pk in ids if pk not in by_id]
-    return format_html_join(", ", "{}", ((p,) for p in parts)) or NONE
-
-
 def pair_rows(run, metrics):
     """Rows play × scenario; names come from the run's plays and scenarios (prefetched
     once by get_object), never looked up per row."""
@@ -193,46 +125,6 @@ def _links_count(through):
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-class JobColumns:
-    """Status badge and progress bar for anything with a JobStatus (runs, policies), and
-    the team column only for those who see several teams."""
-
-    def get_readonly_fields(self, request, obj=None):
-        """Jobs are made by services, never edited: every field on the page is read-only."""
-        return flatten_fieldsets(self.get_fieldsets(request, obj))
-
-    def get_list_display(self, request):
-        """The team column only for those who see several teams."""
-        columns = super().get_list_display(request)
-        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
-            return columns
-        return [c for c in columns if c != "team"]
-
-    @admin.display(description="status", ordering="status")
-    def status_badge(self, job):
-        return format_html(
-            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
-            'font-weight:bold;white-space:nowrap">{}</span>',
-            STATUS_COLOURS.get(job.status, "#6b7280"),
-            job.get_status_display(),
-        )
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_bar(self, job):
-        return format_html(
-            '<span style="white-space:nowrap"><progress value="{}" max="100" '
-            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
-            job.progress,
-            job.progress,
-        )
-
-    @admin.display(description="lineup")
-    def lineup_label(self, job):
-        if job.lineup_id:
-            return linked("lineup", job.lineup)
-        return "The team's default lineup"
 
 
 def replay_choice(run):
@@ -470,6 +362,3 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
                 "Only a team's coaches and owners can cancel its runs.",
                 messages.ERROR,
             )
-
-
-from simulation import policy_admin  # noqa: E402, F401  (registers PolicyAdmin)

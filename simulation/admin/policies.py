@@ -4,10 +4,9 @@ coach picks a situation (and optionally a defense), reads the ranked calls with 
 reasoning and adopts one into a playbook's call sheet.
 
 Policies are trained by the "Train play-calling policy" action on playbooks
-(playbook.admin) or through the API, never through an admin form: the change page is
+(playbook_actions) or through the API, never through an admin form: the change page is
 read-only and reloads itself while the training is queued or running."""
 
-import math
 from urllib.parse import parse_qsl, urlencode
 
 from django import forms
@@ -20,12 +19,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from config.admin_text import describe
 from football.situations import situation_bucket, situation_errors
-from playbook.admin import describe
+from pictures.charts import curve_chart
 from playbook.constants import Bucket
 from playbook.models import Play, Playbook, Scenario, default_ruleset
 from simulation import learning, policies
-from simulation.admin import (
+from simulation.admin.display import (
     NONE,
     REFRESH_SECONDS,
     SHORT_BUCKETS,
@@ -45,8 +45,6 @@ from teams.scoping import TeamScopedAdmin
 
 BUCKET_LABELS = dict(Bucket.choices)
 ALGORITHM_SHORT = {"ucb1": "UCB1", "thompson": "Thompson", "epsilon_greedy": "ε-greedy"}
-CHART_WIDTH, CHART_HEIGHT = 640, 220
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 56, 56, 14, 34
 
 
 def bucket_situation(bucket):
@@ -97,69 +95,6 @@ def bucket_tables(policy, plays):
             }
         )
     return tables
-
-
-def _scale(value, low, high, out_low, out_high):
-    if high == low:
-        return (out_low + out_high) / 2
-    return out_low + (value - low) * (out_high - out_low) / (high - low)
-
-
-def curve_chart(curve):
-    """The learning curve as SVG coordinates: mean reward (left axis) and best-arm
-    share (right axis, 0–100 %) by progress."""
-    points = [p for p in curve or [] if p.get("mean_reward") is not None]
-    if len(points) < 2:
-        return None
-    rewards = [p["mean_reward"] for p in points]
-    low, high = math.floor(min(rewards)), math.ceil(max(rewards))
-    if high - low < 2:
-        low, high = low - 1, high + 1
-    left, right = CHART_LEFT, CHART_WIDTH - CHART_RIGHT
-    top, bottom = CHART_TOP, CHART_HEIGHT - CHART_BOTTOM
-
-    def x(progress):
-        return round(_scale(progress, 0, 100, left, right), 1)
-
-    def y_reward(value):
-        return round(_scale(value, low, high, bottom, top), 1)
-
-    def y_share(value):
-        return round(_scale(value, 0, 1, bottom, top), 1)
-
-    reward_line = " ".join(f"{x(p['progress'])},{y_reward(p['mean_reward'])}" for p in points)
-    share_line = " ".join(
-        f"{x(p['progress'])},{y_share(p['best_arm_share'])}"
-        for p in points
-        if p.get("best_arm_share") is not None
-    )
-    steps = 4
-    ticks = []
-    for i in range(steps + 1):
-        fraction = i / steps
-        ticks.append(
-            {
-                "y": round(_scale(fraction, 0, 1, bottom, top), 1),
-                "reward": f"{low + (high - low) * fraction:.1f}",
-                "share": f"{fraction * 100:.0f} %",
-            }
-        )
-    x_ticks = [{"x": x(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)]
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": left,
-        "right": right,
-        "top": top,
-        "bottom": bottom,
-        "reward_line": reward_line,
-        "share_line": share_line,
-        "ticks": ticks,
-        "x_ticks": x_ticks,
-        "label_y": CHART_HEIGHT - 4,
-        "right_label_x": right + 8,
-        "middle_x": (left + right) / 2,
-    }
 
 
 # --- the recommend and adopt forms ----------------------------------------------------

@@ -1,0 +1,137 @@
+"""Reading a trained policy: the ranked calls for a situation, the game-day plan."""
+
+from django.core.exceptions import ValidationError
+
+from playbook.constants import Bucket
+from playbook.models import Scenario
+from simulation import learning
+from simulation.models import JobStatus, Policy
+from simulation.policies.reasons import LOW_DATA_PULLS, _reasoning
+
+TOP_CALLS = 3
+
+
+class PolicyError(ValidationError):
+    pass
+
+
+def _scenario_names(policy):
+    ids = [m["scenario"] for m in policy.mix]
+    return dict(Scenario.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def policy_recommend(policy, bucket, scenario=None):
+    """Plays ranked by expected reward for a bucket (optionally against one defense of
+    the mix) with 95 % intervals, confidence and reasoning sentences."""
+    if bucket not in policy.buckets:
+        raise PolicyError(
+            {
+                "situation": [
+                    f"This policy was not trained for {bucket}; it covers "
+                    f"{', '.join(policy.buckets)}."
+                ]
+            }
+        )
+    if scenario is not None and scenario.pk not in [m["scenario"] for m in policy.mix]:
+        raise PolicyError({"scenario": [f"{scenario.name} is not in this policy's defense mix."]})
+    table = (policy.stats or {}).get(bucket)
+    answer = {
+        "policy": policy.pk,
+        "status": policy.status,
+        "bucket": bucket,
+        "scenario": scenario.pk if scenario else None,
+        "confidence": None,
+        "enough_data": False,
+        "recommendations": [],
+    }
+    if not table:
+        answer["note"] = (
+            f"No training data for {bucket} yet (the policy is {policy.status}); "
+            "too little data to recommend anything."
+        )
+        return answer
+    play_ids = list(table["arms"])
+    names = _scenario_names(policy)
+
+    def stats_of(arm):
+        data = arm["scenarios"].get(str(scenario.pk)) if scenario else arm
+        return learning.ArmStats.from_dict(data)
+
+    arms = [stats_of(table["arms"][pid]) for pid in play_ids]
+    ranking = learning.recommend(arms)
+    against = f"vs {scenario.name}" if scenario else "vs the trained mix"
+    rows = []
+    for rank, i in enumerate(ranking["order"]):
+        arm, raw = arms[i], table["arms"][play_ids[i]]
+        interval = ranking["intervals"][i]
+        rows.append(
+            {
+                "play": int(play_ids[i]),
+                "name": raw["name"],
+                "rank": rank + 1,
+                "pulls": arm.pulls,
+                "expected_reward": round(arm.mean, 2) if arm.pulls else None,
+                "interval": [round(interval[0], 2), round(interval[1], 2)] if interval else None,
+                "mean_yards": round(arm.mean_yards, 2) if arm.pulls else None,
+                "success_rate": round(arm.success_rate, 4) if arm.pulls else None,
+                "_arm": arm,
+                "_raw": raw,
+            }
+        )
+    top = rows[0]
+    for k, row in enumerate(rows):
+        row["reasoning"] = _reasoning(row, k, rows, bucket, against, scenario, names)
+    for row in rows:
+        row.pop("_arm")
+        row.pop("_raw")
+    confidence = ranking["confidence"]
+    answer["confidence"] = round(confidence, 4) if confidence is not None else None
+    answer["enough_data"] = top["pulls"] >= LOW_DATA_PULLS
+    answer["recommendations"] = rows
+    if not answer["enough_data"]:
+        answer["note"] = (
+            f"Too little data for {bucket} {against}: the top play has only {top['pulls']} "
+            "simulated plays — train with more episodes before trusting this ranking."
+        )
+    return answer
+
+
+def playbook_game_plan(playbook, top=TOP_CALLS):
+    """The game-day sheet: per bucket the top calls of the latest succeeded policy
+    trained on this playbook, with the playbook's call numbers."""
+    policy = (
+        Policy.objects.filter(playbook=playbook, status=JobStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    plan = {"playbook": playbook.pk, "policy": policy.pk if policy else None, "buckets": []}
+    if policy is None:
+        plan["note"] = "No policy has finished training on this playbook yet."
+        return plan
+    plan["trained_at"] = policy.finished_at.isoformat() if policy.finished_at else None
+    calls = {e.play_id: e.call_number for e in playbook.entries.all()}
+    for bucket in Bucket:
+        if bucket.value not in policy.buckets:
+            continue
+        answer = policy_recommend(policy, bucket.value)
+        plan["buckets"].append(
+            {
+                "bucket": bucket.value,
+                "label": bucket.label,
+                "confidence": answer["confidence"],
+                "enough_data": answer["enough_data"],
+                "calls": [
+                    {
+                        "play": r["play"],
+                        "name": r["name"],
+                        "call_number": calls.get(r["play"]),
+                        "expected_reward": r["expected_reward"],
+                        "interval": r["interval"],
+                        "mean_yards": r["mean_yards"],
+                        "success_rate": r["success_rate"],
+                    }
+                    for r in answer["recommendations"][:top]
+                ],
+            }
+        )
+    return plan

@@ -1,0 +1,236 @@
+"""Training a play-calling policy (the task body).
+
+Every bucket is its own bandit whose arms are the policy's plays. The episode
+budget is split evenly over the buckets and the buckets are trained round-robin (one
+batch each per round), so progress and the learning curve cover all of them. One pull:
+draw a defense from the weighted mix, let the algorithm pick a play, simulate a batch of
+episodes of that play × defense in the bucket's representative situation (REPRESENTATIVE)
+and feed every episode's engine reward to the arm (and to its per-defense statistics).
+
+Determinism: each bucket has its own generator, default_rng(SeedSequence([seed, 0,
+bucket index])), used for the defense draw and the algorithm, in a fixed order; the
+engine's random numbers of a pull come from iter_outcomes(seed, key=(bucket index,
+play id, scenario id, pull number of that triple)). Same seed, same inputs → the same
+policy, bit for bit.
+"""
+
+import logging
+import time
+
+import numpy as np
+from django.utils import timezone
+
+from playbook.models import Play, Scenario
+from simulation import adapter, engine, learning
+from simulation.models import FINISHED, JobStatus, Policy
+from simulation.policies.buckets import REPRESENTATIVE
+
+logger = logging.getLogger(__name__)
+
+PULLS_PER_ARM = 16  # the batch is sized so each bucket gets ≥ 16 decisions per play
+MIN_BATCH, MAX_BATCH = 32, 1024
+HEARTBEAT_SECONDS = 30.0  # progress is also saved at least this often
+CURVE_STEP = 5  # a learning-curve point every 5 %
+
+
+def _split(total, parts):
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def batch_size(per_bucket, n_plays):
+    size = max(MIN_BATCH, min(MAX_BATCH, per_bucket // max(1, n_plays * PULLS_PER_ARM)))
+    return max(1, min(size, per_bucket))
+
+
+class _Trainer:
+    def __init__(self, policy):
+        self.policy = policy
+        self.plays = list(
+            Play.objects.filter(pk__in=policy.plays.values("pk"))
+            .select_related("formation")
+            .prefetch_related("formation__slots", "assignments__route__breakpoints")
+            .order_by("pk")
+        )
+        by_id = {
+            s.pk: s
+            for s in Scenario.objects.filter(pk__in=[m["scenario"] for m in policy.mix])
+            .select_related("ruleset")
+            .prefetch_related("defenders__player")
+        }
+        self.scenarios = [by_id[m["scenario"]] for m in policy.mix]
+        weights = np.array([m["weight"] for m in policy.mix], dtype=np.float64)
+        self.weights = weights / weights.sum()
+        self.offense, self.defense = adapter.engine_players(policy.team, policy.lineup)
+        self.play_inputs = [adapter.engine_play(p) for p in self.plays]
+        self.scenario_inputs = [adapter.engine_scenario(s) for s in self.scenarios]
+        self.rules = [adapter.engine_rules(adapter.run_ruleset(policy, s)) for s in self.scenarios]
+        self._prepared = {}
+
+    def prepared(self, b, bucket, p, s):
+        key = (b, p, s)
+        if key not in self._prepared:
+            down, distance, yardline = REPRESENTATIVE[bucket]
+            try:
+                self._prepared[key] = engine.prepare(
+                    self.play_inputs[p],
+                    self.scenario_inputs[s],
+                    self.rules[s],
+                    self.offense,
+                    self.defense,
+                    engine.Situation(down, distance, yardline),
+                )
+            except Exception as exc:  # name the pair: the coach fixes a play or a defense
+                pair = f"{self.plays[p].name} vs {self.scenarios[s].name}"
+                raise type(exc)(f"{pair}: {exc}") from exc
+        return self._prepared[key]
+
+
+def _bandit(policy, n_arms):
+    params = policy.params or {}
+    return learning.Bandit(
+        n_arms,
+        policy.algorithm,
+        c=params.get("c"),
+        epsilon=params.get("epsilon", learning.DEFAULT_EPSILON),
+    )
+
+
+def _stats_json(policy, trainer, buckets, bandits, per_scenario, batches):
+    out = {}
+    for b, bucket in enumerate(buckets):
+        down, distance, yardline = REPRESENTATIVE[bucket]
+        arms = {}
+        for p, play in enumerate(trainer.plays):
+            arms[str(play.pk)] = {
+                "name": play.name,
+                **bandits[b].arms[p].to_dict(),
+                "scenarios": {
+                    str(sc.pk): per_scenario[b][p][s].to_dict()
+                    for s, sc in enumerate(trainer.scenarios)
+                },
+            }
+        out[bucket] = {
+            "situation": {"down": down, "distance": distance, "yardline": yardline},
+            "batch": batches[b],
+            "episodes": bandits[b].total_pulls,
+            "arms": arms,
+        }
+    return out
+
+
+def _train(policy):
+    trainer = _Trainer(policy)
+    buckets = list(policy.buckets)
+    n_plays, n_scen = len(trainer.plays), len(trainer.scenarios)
+    if n_plays < 1 or n_scen < 1:
+        raise RuntimeError("the policy has no plays or no scenarios left to train on")
+    budgets = _split(policy.episodes, len(buckets))
+    batches = [batch_size(budget, n_plays) for budget in budgets]
+    remaining = list(budgets)
+    bandits = [_bandit(policy, n_plays) for _ in buckets]
+    per_scenario = [
+        [[learning.ArmStats() for _ in range(n_scen)] for _ in range(n_plays)] for _ in buckets
+    ]
+    rngs = [
+        np.random.default_rng(np.random.SeedSequence([policy.seed, 0, b]))
+        for b in range(len(buckets))
+    ]
+    pull_counts = {}
+    done, total = 0, policy.episodes
+    saved_progress, last_save = 0, time.monotonic()
+    curve, next_point = [], CURVE_STEP
+    interval_rewards, interval_n, interval_best = 0.0, 0, 0
+
+    def save(progress, status_update=True):
+        fields = {
+            "progress": progress,
+            "episodes_done": done,
+            "stats": _stats_json(policy, trainer, buckets, bandits, per_scenario, batches),
+            "curve": curve,
+            "heartbeat_at": timezone.now(),
+        }
+        return (
+            Policy.objects.filter(pk=policy.pk, status=JobStatus.RUNNING).update(**fields)
+            if status_update
+            else Policy.objects.filter(pk=policy.pk).update(**fields)
+        )
+
+    while any(remaining):
+        for b, bucket in enumerate(buckets):
+            if not remaining[b]:
+                continue
+            n = min(batches[b], remaining[b])
+            rng = rngs[b]
+            s = int(rng.choice(n_scen, p=trainer.weights))
+            best_before = bandits[b].best_arm()
+            p = bandits[b].select(rng)
+            triple = (b, trainer.plays[p].pk, trainer.scenarios[s].pk)
+            pull = pull_counts.get(triple, 0)
+            pull_counts[triple] = pull + 1
+            outcomes = engine.simulate_prepared(
+                trainer.prepared(b, bucket, p, s), n, policy.seed, chunks=[0], key=(*triple, pull)
+            )
+            rewards = outcomes.reward
+            bandits[b].update(p, rewards, outcomes.yards, outcomes.converted)
+            per_scenario[b][p][s].update(rewards, outcomes.yards, outcomes.converted)
+            remaining[b] -= n
+            done += n
+            interval_rewards += float(rewards.sum())
+            interval_n += n
+            interval_best += n if p == best_before else 0
+        progress = min(100, done * 100 // total)
+        while progress >= next_point and next_point <= 100:
+            curve.append(
+                {
+                    "progress": next_point,
+                    "episodes": done,
+                    "mean_reward": round(interval_rewards / interval_n, 4) if interval_n else None,
+                    "best_arm_share": round(interval_best / interval_n, 4) if interval_n else None,
+                }
+            )
+            interval_rewards, interval_n, interval_best = 0.0, 0, 0
+            next_point += CURVE_STEP
+        status = Policy.objects.filter(pk=policy.pk).values_list("status", flat=True).first()
+        if status != JobStatus.RUNNING:  # cancelled (or recovered as stale): keep what we have
+            save(saved_progress, status_update=False)
+            return False
+        if progress > saved_progress or time.monotonic() - last_save > HEARTBEAT_SECONDS:
+            if progress < 100:
+                save(progress)
+            saved_progress, last_save = progress, time.monotonic()
+    policy.stats = _stats_json(policy, trainer, buckets, bandits, per_scenario, batches)
+    policy.curve = curve
+    policy.episodes_done = done
+    return True
+
+
+def policy_train(policy_id):
+    """Run a policy's training (the task body). Safe to call twice: a policy that is
+    not queued is left alone."""
+    now = timezone.now()
+    claimed = Policy.objects.filter(pk=policy_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return
+    policy = Policy.objects.select_related("team", "ruleset", "lineup").get(pk=policy_id)
+    try:
+        finished = _train(policy)
+    except Exception as exc:
+        logger.exception("policy %s training failed", policy_id)
+        Policy.objects.filter(pk=policy_id).exclude(status__in=FINISHED).update(
+            status=JobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        return
+    if finished:
+        Policy.objects.filter(pk=policy_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.SUCCEEDED,
+            progress=100,
+            episodes_done=policy.episodes_done,
+            stats=policy.stats,
+            curve=policy.curve,
+            heartbeat_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
