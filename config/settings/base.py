@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "teams",
     "playbook",
     "simulation",
+    "gameday",
 ]
 
 MIDDLEWARE = [
@@ -158,13 +159,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Play design, simulation and play-calling for 5v5 flag football. "
     "Every team-owned object lives under /api/teams/{team_id}/.",
     "VERSION": "1.0.0",
+    # Set, not detected: the sideline page (/gameday/…) is a DRF view outside /api/.
+    "SCHEMA_PATH_PREFIX": r"/api/",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Situation buckets appear in several serializers; one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"SituationEnum": "playbook.constants.Bucket"},
+    "ENUM_NAME_OVERRIDES": {
+        "SituationEnum": "playbook.constants.Bucket",
+        "ShellEnum": "playbook.constants.Shell",
+        "CoverageEnum": "playbook.constants.Coverage",
+    },
 }
 
 # Long work (simulations, training) runs as django-tasks jobs stored in the database;
