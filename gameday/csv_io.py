@@ -61,10 +61,9 @@ RESULTS = {
     "scramble": Result.RUN,
     "penalty": Result.PENALTY,
     "pen": Result.PENALTY,
-    "complete, td": Result.COMPLETE,
-    "rush, td": Result.RUN,
-    "td": None,  # with PLAY TYPE: pass → complete, run → run
 }
+# "TD" alone or after a result ("Complete TD", "Rush, TD") marks a touchdown; alone,
+# PLAY TYPE says whether it was a completion or a run.
 SHELLS = {label.lower(): value for value, label in Shell.choices} | {
     value.lower(): value for value in Shell.values
 }
@@ -172,19 +171,21 @@ def _number(number, row, column, kind=float, low=None, high=None):
 
 
 def _row(number, row, rules, scenarios, game):
-    text = row["RESULT"].lower()
-    if text not in RESULTS:
+    words = row["RESULT"].lower().replace(",", " ").split()
+    text = " ".join(w for w in words if w != "td")
+    if (text and text not in RESULTS) or not words:
         raise _error(
             number,
             "RESULT",
             f"'{row['RESULT']}' is not a result (complete, incomplete, interception, sack, run, "
             "penalty, or Hudl's Rush, Complete TD …).",
         )
-    result = RESULTS[text]
     play_type = row.get("PLAY TYPE", "").lower()
-    if result is None:
+    if text:
+        result = RESULTS[text]
+    else:
         result = Result.RUN if play_type in ("run", "rush") else Result.COMPLETE
-    touchdown = "td" in text.split(", ") or text == "td" or row.get("TD", "").lower() in YES
+    touchdown = "td" in words or row.get("TD", "").lower() in YES
     data = {
         "result": result,
         "yards": _number(number, row, "GN/LS", float, -150, 150) or 0.0,

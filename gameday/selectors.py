@@ -222,8 +222,8 @@ def self_scout(team, snaps):
         else:
             diff = rate - sim[0]
             expectation = (
-                f"simulated {sim[0]:.0%} over {sim[1]:,} episodes; real {rate:.0%} "
-                f"({'+' if diff >= 0 else '−'}{abs(diff):.0%})"
+                f"simulated {_pct(sim[0])} over {sim[1]:,} episodes; real {_pct(rate)} "
+                f"({'+' if diff >= 0 else '−'}{_pct(abs(diff))})"
             )
         per_play.append(
             {
@@ -344,7 +344,7 @@ BUCKET_ORDER = ("1ST_ANY", "2ND_SHORT", "2ND_LONG", "3RD_SHORT", "3RD_LONG", "RE
 
 
 def _pct(x):
-    return f"{x:.0%}"
+    return f"{x * 100:.0f} %"
 
 
 def corrections(team, snaps, n0=est.N0, alpha=est.ALPHA):
