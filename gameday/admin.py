@@ -111,7 +111,7 @@ class OpponentFilter(admin.SimpleListFilter):
 @admin.register(Game)
 class GameAdmin(TeamScopedAdmin):
     list_display = ("__str__", "opponent", "date", "score", "snap_count", "playbook", "team")
-    list_filter = ("team", OpponentFilter, "date", "playbook")
+    list_filter = ("team", OpponentFilter, "date", ("playbook", admin.RelatedOnlyFieldListFilter))
     search_fields = ("opponent", "notes")
     date_hierarchy = "date"
     inlines = [SnapInline]
