@@ -79,7 +79,7 @@ def drive_chart_svg(chart, playing_length=50.0, title="Drive chart"):
     lane, left, width = 30, 120, 600
     height = 60 + lane * max(1, len(chart["drives"])) + 30
     scale = width / playing_length
-    total = left + width + 20
+    total = left + width + 230  # room for the text after a bar that reaches the goal
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="{height}" '
         f'viewBox="0 0 {total} {height}" font-family="Helvetica, Arial, sans-serif">',

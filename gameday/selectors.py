@@ -373,6 +373,8 @@ def corrections(team, snaps, n0=est.N0, alpha=est.ALPHA):
     rows = []
     for (play, scenario, bucket), (s, n) in groups.items():
         sim = sims.get((play, scenario, bucket)) if scenario else None
+        if bucket is not None and sim is None:
+            continue  # per situation only where both the simulation and real snaps have data
         row = {
             "play": play,
             "play_name": labels[play],
@@ -404,7 +406,7 @@ def corrections(team, snaps, n0=est.N0, alpha=est.ALPHA):
                 way = "worse" if s / n < sim[0] else "better"
                 row["summary"] += (
                     f" — real results are {way} than the simulation beyond chance "
-                    f"(p = {c.p_value:.3f}): check the route timing, the ratings or the "
+                    f"(p = {c.p_value:.2g}): check the route timing, the ratings or the "
                     "defense description"
                 )
         else:
@@ -412,7 +414,6 @@ def corrections(team, snaps, n0=est.N0, alpha=est.ALPHA):
                 "the defense seen is not one of our scenarios"
                 if scenario is None
                 else "no finished simulation of this play against this defense"
-                + (" in this situation" if bucket else "")
             )
             row["summary"] = f"{n} real snap{'s' if n != 1 else ''} {_pct(s / n)}; {reason}"
         rows.append(row)

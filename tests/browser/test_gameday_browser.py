@@ -171,19 +171,15 @@ def test_a_40_snap_game_with_an_offline_gap(phone, live_server):
         )
     )
     assert len(queued) == 15 and all(op["op"] == "create" for op in queued)
-    tap(browser, '[data-call="%d"]' % side.plays[0].pk)
+    tap(browser, f'[data-call="{side.plays[0].pk}"]')
     tap(browser, '[data-defense="0"]')
     if SHOOT:
         browser.save_screenshot(str(SCREENSHOTS / "gameday-phone-offline.png"))
-    browser.find_element(By.CSS_SELECTOR, "[data-back]:not([hidden])")
-    for back in browser.find_elements(By.CSS_SELECTOR, "[data-back]"):
-        if back.is_displayed():
-            back.click()
-            break
-    for back in browser.find_elements(By.CSS_SELECTOR, "[data-back]"):
-        if back.is_displayed():
-            back.click()
-            break
+    for _ in range(2):  # back to the call: nothing is charted by changing one's mind
+        next(
+            b for b in browser.find_elements(By.CSS_SELECTOR, "[data-back]") if b.is_displayed()
+        ).click()
+    assert browser.find_element(By.ID, "step-call").is_displayed()
     assert Snap.objects.filter(game=game).count() == 15
 
     # the network returns: the queue drains, each snap once
@@ -286,3 +282,64 @@ def test_only_coaches_of_the_team_chart(client, team):
     assert page.status_code == 200 and b"csrfmiddlewaretoken" in page.content
     other = reverse("gameday-chart", kwargs={"team_id": sideline.team.pk, "game_id": 999999})
     assert client.get(other).status_code == 404
+
+
+@pytest.mark.skipif(
+    not SHOOT,
+    reason="docs/gameday.md's screenshots: GAMEDAY_SCREENSHOTS=1 pytest tests/browser -k gameday",
+)
+def test_screenshots_of_the_reports(login, live_server):
+    """The admin's game report (drive chart, tendencies) and the simulated-vs-real table
+    with a flagged play, for docs/gameday.md."""
+    from gameday.services import snap_record
+    from simulation.models import JobStatus, SimulationRun
+
+    user = UserFactory(is_staff=True)
+    side = sideline_for(MembershipFactory(user=user, role=Role.COACH).team)
+    flood, mesh, jet = side.plays
+    cover2, cover0 = side.scenarios
+    for i, (c, d, r, y) in enumerate(GAME):
+        defense = {0: {"defense": cover2}, 1: {"defense": cover0}}.get(
+            d, {"defense_shell": "COVER3", "defense_coverage": "ZONE"}
+        )
+        snap_record(
+            game=side.game,
+            data={"play": side.plays[c], "result": r, "yards": y, **defense},
+            key=f"s{i}",
+        )
+    SimulationRun.objects.create(
+        team=side.team,
+        bucket="1ST_ANY",
+        episodes=2000,
+        seed=1,
+        status=JobStatus.SUCCEEDED,
+        metrics={
+            "overall": {},
+            "pairs": [
+                {"play": flood.pk, "scenario": cover2.pk, "success_rate": 0.7, "episodes": 2000},
+                {"play": mesh.pk, "scenario": cover2.pk, "success_rate": 0.35, "episodes": 2000},
+                {"play": jet.pk, "scenario": cover2.pk, "success_rate": 0.3, "episodes": 2000},
+            ],
+        },
+    )
+    browser = login(user)
+    browser.set_window_size(1300, 1000)
+    try:
+        browser.get(live_server.url + reverse("admin:gameday_game_report", args=[side.game.pk]))
+        browser.save_screenshot(str(SCREENSHOTS / "gameday-report-drives.png"))
+        browser.execute_script("document.querySelector('#predictability').scrollIntoView()")
+        browser.save_screenshot(str(SCREENSHOTS / "gameday-report-tendencies.png"))
+        browser.execute_script("document.querySelector('#corrections').scrollIntoView()")
+        browser.save_screenshot(str(SCREENSHOTS / "gameday-report-simulated-vs-real.png"))
+        changelist = live_server.url + reverse("admin:gameday_game_changelist")
+        browser.get(changelist)
+        browser.find_element(By.CSS_SELECTOR, "input.action-select").click()
+        browser.find_element(
+            By.CSS_SELECTOR, "select[name=action] option[value=scout_opponents]"
+        ).click()
+        browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+        wait(browser, lambda: "defenses by situation" in browser.page_source)
+        browser.execute_script("document.querySelector('.scouting').scrollIntoView()")
+        browser.save_screenshot(str(SCREENSHOTS / "gameday-scouting.png"))
+    finally:
+        browser.set_window_size(1400, 1000)

@@ -36,8 +36,16 @@ def test_adding_snaps_inline_follows_on(client, staff, sideline):
         "snaps-MAX_NUM_FORMS": "1000",
         **inline_row(0, sequence=1, play=flood.pk, result="complete", yards=8),
         **inline_row(1, sequence=2, play=flood.pk, result="sack", yards=3),
-        **inline_row(2, sequence=3, down=4, distance=2, yards_to_goal=27, play=flood.pk,
-                     result="run", yards=3),
+        **inline_row(
+            2,
+            sequence=3,
+            down=4,
+            distance=2,
+            yards_to_goal=27,
+            play=flood.pk,
+            result="run",
+            yards=3,
+        ),
     }
     response = client.post(reverse("admin:gameday_game_add"), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
@@ -56,14 +64,17 @@ def test_report_page_and_actions(client, staff, sideline):
     for i, (play, result, yards) in enumerate(
         [(flood, "complete", 8), (mesh, "incomplete", 0), (flood, "run", 40)]
     ):
-        snap_record(game=sideline.game, data={"play": play, "result": result, "yards": yards},
-                    key=str(i))
+        snap_record(
+            game=sideline.game, data={"play": play, "result": result, "yards": yards}, key=str(i)
+        )
     client.force_login(staff)
     change = client.get(reverse("admin:gameday_game_change", args=[sideline.game.pk]))
     assert change.status_code == 200
     page = change.content.decode()
-    assert reverse("gameday-chart", kwargs={"team_id": sideline.team.pk,
-                                            "game_id": sideline.game.pk}) in page
+    assert (
+        reverse("gameday-chart", kwargs={"team_id": sideline.team.pk, "game_id": sideline.game.pk})
+        in page
+    )
     report = client.get(reverse("admin:gameday_game_report", args=[sideline.game.pk]))
     html = report.content.decode()
     assert report.status_code == 200 and "<svg" in html and 'id="drive-chart"' in html
@@ -76,8 +87,9 @@ def test_report_page_and_actions(client, staff, sideline):
     ]:
         answer = client.post(changelist, {"action": name, "_selected_action": [sideline.game.pk]})
         assert answer.status_code == 200 and marker in answer.content.decode(), name
-    pdf = client.post(changelist, {"action": "self_scout_pdf",
-                                   "_selected_action": [sideline.game.pk]})
+    pdf = client.post(
+        changelist, {"action": "self_scout_pdf", "_selected_action": [sideline.game.pk]}
+    )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     csv = client.post(changelist, {"action": "snaps_csv", "_selected_action": [sideline.game.pk]})
     assert csv.content.decode().count("\n") == 4  # header + 3 snaps

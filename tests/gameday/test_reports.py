@@ -180,6 +180,8 @@ def test_combined_estimates_by_hand(charted, coach):
     jet = rows[("Jet Sweep", "not one of our scenarios", None)]
     assert jet["simulated"] is None and jet["combined"] is None
     assert "not one of our scenarios" in jet["summary"]
+    assert ("Jet Sweep", "not one of our scenarios", "1ST_ANY") not in rows  # no simulation
+    assert ("Mesh", cover0, "2ND_LONG") not in rows
     # a stronger prior moves less: n0 = 40 → (24 + 2) / 50
     strong = coach.get(team_url(charted, "corrections", n0=40)).json()["results"]
     flood40 = next(r for r in strong if r["play_name"] == "Flood" and r["bucket"] is None)

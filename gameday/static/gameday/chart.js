@@ -61,9 +61,9 @@
 
   function spotText(ytg) {
     const half = rules.playing_length / 2;
-    if (ytg > half) return `own ${yd(rules.playing_length - ytg)}`;
-    if (ytg === half) return "midfield";
-    return `their ${yd(ytg)}`;
+    if (ytg > half) return `on our ${yd(rules.playing_length - ytg)}`;
+    if (ytg === half) return "at midfield";
+    return `on their ${yd(ytg)}`;
   }
 
   // --- drawing --------------------------------------------------------------------------
@@ -114,7 +114,7 @@
     $("down-distance").dataset.down = s.down;
     $("down-distance").dataset.distance = s.distance;
     $("down-distance").dataset.yardsToGoal = s.yards_to_goal;
-    $("field-position").textContent = `Drive ${s.drive} · ball on the ${spotText(s.yards_to_goal)} (${s.yards_to_goal} to goal)`;
+    $("field-position").textContent = `Drive ${s.drive} · ball ${spotText(s.yards_to_goal)} (${s.yards_to_goal} to goal)`;
     const waiting = queue.length;
     const net = $("net");
     net.className = "net " + (waiting ? "waiting" : "ok");
