@@ -13,7 +13,7 @@ from playbook.constants import Coverage, Shell
 from playbook.models import Scenario
 
 from . import progression as pg
-from .models import Result, Snap
+from .models import Result
 from .services import resolve_call, rules_of, snap_record
 
 MAX_ROWS = 2000
@@ -276,5 +276,3 @@ def snaps_csv_name(game):
     stem = "".join(c if c.isalnum() else "-" for c in str(game)).strip("-")
     return f"{stem}-snaps.csv"
 
-
-__all__ = ["COLUMNS", "CSVImportError", "Snap", "export_csv", "import_csv", "parse_rows"]

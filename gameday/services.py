@@ -3,7 +3,7 @@ take their down, distance and yard line from the previous snap unless entered.""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from playbook.models import Play, PlaybookEntry, default_ruleset
 
@@ -166,10 +166,3 @@ def game_save(game):
     game.save()
     return game
 
-
-def snaps_of_team(team):
-    return Snap.objects.filter(team=team)
-
-
-def opponent_games(team, opponent):
-    return Game.objects.filter(Q(team=team) & Q(opponent__iexact=opponent.strip()))

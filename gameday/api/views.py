@@ -6,7 +6,6 @@ import json
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as df
 from drf_spectacular.types import OpenApiTypes
@@ -398,6 +397,3 @@ class CorrectionsView(ReportView):
             rows = [r for r in rows if not r["flagged"]]
         return Response({"n0": n0, "alpha": est.ALPHA, "results": rows})
 
-
-def game_of(team, pk):
-    return get_object_or_404(Game, team=team, pk=pk)

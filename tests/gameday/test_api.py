@@ -179,3 +179,22 @@ def test_members_cannot_chart(sideline):
 
     member = client_for(MembershipFactory(team=sideline.team, role=Role.MEMBER).user)
     assert post_snap(member, sideline, "m", result="run").status_code == 403
+
+
+def test_deleting_a_team_deletes_its_games(sideline):
+    from playbook.models import Ruleset
+
+    sideline.game.ruleset = Ruleset.objects.get(team=sideline.team, is_default=True)
+    sideline.game.save()
+    snap_record(game=sideline.game, data={"result": "run", "yards": 2}, key="t")
+    sideline.team.delete()
+    assert not Game.objects.exists() and not Snap.objects.exists()
+
+
+def test_deleting_a_play_keeps_its_snaps(coach_client, sideline):
+    snap, _ = snap_record(game=sideline.game, data={"call": "10", "result": "run"}, key="p")
+    assert snap.play == sideline.plays[0] and snap.call == "10"
+    detail = reverse("play-detail", kwargs={"team_id": sideline.team.pk, "pk": snap.play_id})
+    assert coach_client.delete(f"{detail}?force=true").status_code in (200, 204)
+    snap.refresh_from_db()
+    assert snap.play_id is None and snap.call_label == "10"  # the call as charted stays
