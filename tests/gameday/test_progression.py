@@ -1,11 +1,8 @@
 """Down, distance and yard line by the NFL FLAG rules (pure functions)."""
 
-import itertools
-
 import pytest
 
 from gameday import progression as pg
-from simulation.situations import situation_bucket
 
 R = pg.Rules()  # NFL FLAG 5v5: 50 yd goal to goal, midfield line to gain, 4 downs
 
@@ -101,12 +98,22 @@ def test_replay_takes_entered_values_over_the_progression():
 
 
 def test_buckets_are_the_ones_training_uses():
-    for down, distance, ytg in itertools.product(
-        range(1, 5), (1, 2, 3, 4, 8, 20), (3, 5, 8, 10, 15, 30, 45)
-    ):
-        if distance > ytg:
-            continue
-        assert pg.bucket(down, distance, ytg) == situation_bucket(down, distance, ytg)
+    """Goal line ≤ 5 yd to go, red zone ≤ 10, then by down; the last down counts as 3rd,
+    short is ≤ 3 yd — as the training buckets say."""
+    cases = {
+        (1, 5, 5): "GOALLINE",
+        (3, 2, 8): "REDZONE",
+        (2, 10, 10): "REDZONE",
+        (1, 20, 45): "1ST_ANY",
+        (2, 3, 30): "2ND_SHORT",
+        (2, 4, 30): "2ND_LONG",
+        (3, 3, 27): "3RD_SHORT",
+        (3, 12, 40): "3RD_LONG",
+        (4, 1, 20): "3RD_SHORT",
+        (4, 9, 20): "3RD_LONG",
+    }
+    assert {k: pg.bucket(*k) for k in cases} == cases
+    assert pg.bucket(2, 8, 30, downs=2) == "3RD_LONG"  # two downs: the 2nd is the last
 
 
 def test_field_zones_and_distance_buckets():
