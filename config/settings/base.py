@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "playbook",
     "simulation",
     "pictures",
+    "gameday",
 ]
 
 MIDDLEWARE = [
@@ -159,13 +160,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Play design, simulation and play-calling for 5v5 flag football. "
     "Every team-owned object lives under /api/teams/{team_id}/.",
     "VERSION": "1.0.0",
+    # Set, not detected: the sideline page (/gameday/…) is a DRF view outside /api/.
+    "SCHEMA_PATH_PREFIX": r"/api/",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Situation buckets appear in several serializers; one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"SituationEnum": "playbook.constants.Bucket"},
+    "ENUM_NAME_OVERRIDES": {
+        "SituationEnum": "playbook.constants.Bucket",
+        "ShellEnum": "playbook.constants.Shell",
+        "CoverageEnum": "playbook.constants.Coverage",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.integer_path_ids",

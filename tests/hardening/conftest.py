@@ -1,10 +1,13 @@
 """Two fully populated teams for the hardening tests: one object of every kind each,
 team B's names carrying a marker that must never reach a team A user."""
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 
+from gameday.models import Game
+from gameday.services import snap_record
 from playbook import services
 from playbook.models import Player, Ruleset
 from simulation import policies
@@ -19,6 +22,7 @@ MARKER = "ZZLEAKZZ"  # in every name of team B; never in a response to team A
 # /api/teams/{team_id}/<prefix>/{id}/…: the kind of object whose id fills {id}
 ID_KINDS = {
     "formations": "formation",
+    "games": "game",
     "lineups": "lineup",
     "members": "membership",
     "playbooks": "playbook",
@@ -29,6 +33,7 @@ ID_KINDS = {
     "rulesets": "ruleset",
     "scenarios": "scenario",
     "simulations": "simulation",
+    "snaps": "snap",
 }
 
 
@@ -111,8 +116,24 @@ def populate(prefix="", user=None):
     adoption = policies.policy_adopt(
         policy=policy, bucket="3RD_SHORT", play=play, playbook=book, user=coach
     )
+    game = Game.objects.create(
+        team=team, opponent=n("Opponent"), date=datetime.date(2026, 9, 12), playbook=book
+    )
+    snap, _ = snap_record(
+        game=game,
+        data={
+            "play": play,
+            "defense": scenario,
+            "result": "complete",
+            "yards": 6,
+            "notes": n("Snap"),
+        },
+        key="k1",
+    )
     objects = {
         "team": team,
+        "game": game,
+        "snap": snap,
         "ruleset": ruleset,
         "player": offense,
         "defender": defender,
