@@ -275,4 +275,3 @@ def _messages(exc):
 def snaps_csv_name(game):
     stem = "".join(c if c.isalnum() else "-" for c in str(game)).strip("-")
     return f"{stem}-snaps.csv"
-

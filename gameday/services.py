@@ -165,4 +165,3 @@ def game_save(game):
         game.version += 1
     game.save()
     return game
-

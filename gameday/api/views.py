@@ -396,4 +396,3 @@ class CorrectionsView(ReportView):
         elif flagged in ("false", "0"):
             rows = [r for r in rows if not r["flagged"]]
         return Response({"n0": n0, "alpha": est.ALPHA, "results": rows})
-
