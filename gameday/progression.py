@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from football.situations import SHORT_YARDS, situation_bucket
+
 COMPLETE, INCOMPLETE, INTERCEPTION, SACK, RUN, PENALTY = (
     "complete",
     "incomplete",
@@ -32,8 +34,6 @@ FIRST_DOWN, TOUCHDOWN, TURNOVER_ON_DOWNS, TURNOVER, SAFETY = (
     "safety",
 )
 DRIVE_ENDS = (TOUCHDOWN, TURNOVER_ON_DOWNS, TURNOVER, SAFETY)
-
-SHORT_YARDS = 3  # "short" in the situation buckets, as in training and recommendations
 
 
 @dataclass(frozen=True)
@@ -145,17 +145,8 @@ def entered(expected: State, snap) -> State:
 
 
 def bucket(down: int, distance: float, yards_to_goal: float, downs: int = 4) -> str:
-    """The situation bucket used by training and recommendations."""
-    if yards_to_goal <= 5:
-        return "GOALLINE"
-    if yards_to_goal <= 10:
-        return "REDZONE"
-    if down <= 1:
-        return "1ST_ANY"
-    short = distance <= SHORT_YARDS
-    if down >= 3 or down >= downs:
-        return "3RD_SHORT" if short else "3RD_LONG"
-    return "2ND_SHORT" if short else "2ND_LONG"
+    """The situation bucket used by training and recommendations (football.situations)."""
+    return situation_bucket(down, distance, yards_to_goal, downs)
 
 
 def distance_bucket(distance: float) -> str:
