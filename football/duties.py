@@ -4,11 +4,14 @@ x is yards downfield from the line of scrimmage, y yards sideways from the ball
 (docs/domain.md, "Field and units").
 """
 
+from football import shells
+from football.shells import zone_radius  # noqa: F401  (re-exported)
+
 MAN, ZONE, RUSH = "MAN", "ZONE", "RUSH"  # a defender's duty; MAN and ZONE are also coverages
 MAN_AUTO = "auto"  # a man defender whose receiver is matched at the snap
 
-# A call's shell names the look; only its coverage (MAN or ZONE) and its rusher count
-# change the duties.
+# A call's shell names the look and places the zone landmarks (football.shells); its
+# coverage (MAN or ZONE) and rusher count decide who plays man, zone or rush.
 SHELL_LABELS = {
     "COVER0": "Cover 0",
     "COVER1": "Cover 1",
@@ -19,14 +22,6 @@ SHELL_LABELS = {
 }
 
 MAN_AUTO_MAX_DEPTH_YD = 5.0  # a MAN call: defenders this close to the LOS play man "auto"
-ZONE_DEEP_X_YD = 10.0  # a zone this deep or deeper is a deep zone ...
-ZONE_RADIUS_UNDER_YD = 5.0  # ... with this radius underneath
-ZONE_RADIUS_DEEP_YD = 8.0  # ... and this one deep
-
-
-def zone_radius(x: float) -> float:
-    """The radius of a zone centred x yards downfield when none is given."""
-    return ZONE_RADIUS_DEEP_YD if x >= ZONE_DEEP_X_YD else ZONE_RADIUS_UNDER_YD
 
 
 def rushers_for(positions, rushers_count, rush_distance):
@@ -44,18 +39,29 @@ def rushers_for(positions, rushers_count, rush_distance):
     return chosen, max(0, rushers_count - len(chosen))
 
 
-def defenders_from_call(positions, coverage, rushers_count, rush_distance):
+def defenders_from_call(
+    positions, coverage, rushers_count, rush_distance, shell=None, half_width=None
+):
     """A defense call → one explicit duty per defender.
 
     positions: {slot: (x, y)} where each defender starts. First the rushers
     (`rushers_for`). Then, on a MAN call, every other defender within
-    MAN_AUTO_MAX_DEPTH_YD of the LOS plays man "auto" and the rest a zone at their
-    start spot; on a ZONE call every non-rusher owns a zone at its start spot, with
-    `zone_radius` of its depth.
+    MAN_AUTO_MAX_DEPTH_YD of the LOS plays man "auto" and the rest a zone; on a ZONE
+    call every non-rusher plays a zone. A zone defender lines up at his start spot and
+    drops at the snap to the landmark his shell gives him (`football.shells`: flats,
+    hooks, deep halves/thirds/quarters on a field `half_width` yd either side of the
+    ball) — so a MAN and a ZONE call of one shell never give the same duties. Without
+    a shell or a half width the zone stays on the start spot (an unknown look).
 
     Returns (rows, missing): rows {slot, x, y, duty, man_target, zone_x, zone_y,
     zone_radius} in slot order, and how many called rushers no defender could be."""
     rushers, missing = rushers_for(positions, rushers_count, rush_distance)
+    zoned = {
+        slot: spot
+        for slot, spot in positions.items()
+        if slot not in rushers and not (coverage == MAN and spot[0] <= MAN_AUTO_MAX_DEPTH_YD)
+    }
+    drops = shells.landmarks(zoned, shell, half_width) if shell and half_width else {}
     rows = []
     for slot, (x, y) in sorted(positions.items()):
         row = {"slot": slot, "x": x, "y": y, "man_target": ""}
@@ -65,6 +71,7 @@ def defenders_from_call(positions, coverage, rushers_count, rush_distance):
         elif coverage == MAN and x <= MAN_AUTO_MAX_DEPTH_YD:
             row.update(duty=MAN, man_target=MAN_AUTO)
         else:
-            row.update(duty=ZONE, zone_x=x, zone_y=y, zone_radius=zone_radius(x))
+            zx, zy = drops.get(slot, (x, y))
+            row.update(duty=ZONE, zone_x=zx, zone_y=zy, zone_radius=zone_radius(zx))
         rows.append(row)
     return rows, missing

@@ -135,14 +135,11 @@ class GameFilter(StrictFilterSet):
 @extend_schema(tags=["game day"])
 class GameViewSet(VersionedMixin, TeamScopedViewSet):
     serializer_class = s.GameSerializer
-    queryset = Game.objects.all()
+    queryset = Game.objects.annotate(snap_count=Count("snaps"))
     filterset_class = GameFilter
     search_fields = ["opponent", "notes"]
     ordering_fields = ["date", "opponent", "created_at"]
     ordering = ["-date", "-id"]
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(snap_count=Count("snaps"))
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"], url_path="drive-chart", pagination_class=None)

@@ -144,9 +144,15 @@ class KindWriters:
                 raise Skip
         if spec["duties"] is None:
             wanted = spec["rushers_count"] or 0
-            distance = validation.Rules.of(rules).rush_distance
+            limits = validation.Rules.of(rules)
+            distance = limits.rush_distance
             rows, missing = defenders_from_call(
-                spec["positions"], spec["coverage"], wanted, distance
+                spec["positions"],
+                spec["coverage"],
+                wanted,
+                distance,
+                shell=spec["shell"],
+                half_width=limits.half_width,
             )
             if missing:
                 self.error(

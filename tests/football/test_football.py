@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from football import duties, roles, routes, rules, situations
+from football import duties, roles, routes, rules, shells, situations
 from playbook import constants, validation
 from playbook.models import Ruleset
 from simulation.engine import inputs
@@ -92,5 +92,32 @@ def test_route_names_that_settle(name, settles):
 
 
 def test_zone_radius_by_depth():
-    assert duties.zone_radius(9.9) == duties.ZONE_RADIUS_UNDER_YD
-    assert duties.zone_radius(10.0) == duties.ZONE_RADIUS_DEEP_YD
+    assert duties.zone_radius(9.9) == shells.ZONE_RADIUS_UNDER_YD
+    assert duties.zone_radius(10.0) == shells.ZONE_RADIUS_DEEP_YD
+
+
+def test_zone_defenders_drop_to_their_shell_s_landmarks():
+    """Cover 2 from a 3-2 look: the two deep defenders take the halves, the three
+    underneath the flats and the hook; a MAN call of the same look differs."""
+    positions = {
+        "D1": (5.0, -10.0),
+        "D2": (12.0, -8.0),
+        "D3": (6.0, 0.0),
+        "D4": (12.0, 8.0),
+        "D5": (5.0, 10.0),
+    }
+    rows, _ = duties.defenders_from_call(positions, duties.ZONE, 0, 7.0, "COVER2", 15.0)
+    spot = {r["slot"]: (r["zone_x"], r["zone_y"], r["zone_radius"]) for r in rows}
+    assert spot["D2"] == (13.0, -7.05, shells.ZONE_RADIUS_DEEP_YD)
+    assert spot["D4"] == (13.0, 7.05, shells.ZONE_RADIUS_DEEP_YD)
+    assert spot["D1"][:2] == (5.0, -10.05) and spot["D5"][:2] == (5.0, 10.05)
+    assert spot["D3"][:2] == (7.0, 0.0)
+    man, _ = duties.defenders_from_call(positions, duties.MAN, 0, 7.0, "COVER2", 15.0)
+    assert [r["duty"] for r in man] != [r["duty"] for r in rows]
+    # a corner at 5 yd bails to a deep third when the shell wants three deep
+    three, _ = duties.defenders_from_call(positions, duties.ZONE, 0, 7.0, "COVER3", 15.0)
+    deep = sorted(r["slot"] for r in three if r["zone_x"] >= shells.ZONE_DEEP_X_YD)
+    assert len(deep) == 3 and {"D2", "D4"} <= set(deep)
+    # without a shell the zone stays on the start spot
+    plain, _ = duties.defenders_from_call(positions, duties.ZONE, 0, 7.0)
+    assert all((r["zone_x"], r["zone_y"]) == positions[r["slot"]] for r in plain)

@@ -223,12 +223,9 @@ class TestDefenseCall:
         assert (d["D3"].duty, d["D3"].x, d["D3"].y) == ("RUSH", 7.0, 0.0)
         for slot in ("D1", "D2", "D5"):
             assert (d[slot].duty, d[slot].man_target, d[slot].x) == ("MAN", "auto", 2.0)
-        assert (d["D4"].duty, d["D4"].zone_x, d["D4"].zone_y, d["D4"].zone_radius) == (
-            "ZONE",
-            12.0,
-            0.0,
-            8.0,
-        )
+        # Cover 1: the safety lines up at (12, 0) and drops to the deep middle at the snap
+        assert (d["D4"].duty, d["D4"].x, d["D4"].zone_x, d["D4"].zone_y) == ("ZONE", 12, 14, 0)
+        assert d["D4"].zone_radius == 8.0
         scenario = Scenario.objects.get(team=team, external_id="scenario_man_with_rush")
         assert (scenario.coverage, scenario.shell, scenario.rushers_count) == ("MAN", "COVER1", 1)
         assert scenario.notes.startswith("3 man on WRs")
@@ -237,8 +234,10 @@ class TestDefenseCall:
         team, _ = imported
         d = duties(team, "scenario_cover2_no_rush")
         assert {x.duty for x in d.values()} == {"ZONE"}
-        assert (d["D1"].zone_x, d["D1"].zone_y, d["D1"].zone_radius) == (5.0, -10.0, 5.0)
-        assert (d["D2"].zone_x, d["D2"].zone_y, d["D2"].zone_radius) == (12.0, -8.0, 8.0)
+        # Cover 2 on the demo's 40-yd field: the corner at (5, -10) plays the flat at 0.67 of
+        # the half width, the safety at (12, -8) the deep half at 0.47 of it
+        assert (d["D1"].zone_x, d["D1"].zone_y, d["D1"].zone_radius) == (5.0, -13.4, 5.0)
+        assert (d["D2"].zone_x, d["D2"].zone_y, d["D2"].zone_radius) == (13.0, -9.4, 8.0)
 
     def test_rusher_is_over_the_ball_and_at_least_rush_distance_deep(self, imported):
         team, _ = imported
@@ -255,7 +254,8 @@ class TestDefenseCall:
         assert (d["D2"].duty, d["D2"].zone_radius) == ("ZONE", 5.0)  # x 6: underneath
         assert (d["D3"].duty, d["D3"].zone_radius) == ("ZONE", 8.0)  # x 12: deep
         d = duties(team, "scenario_redzone_tight_man")
-        assert d["D3"].duty == "RUSH" and (d["D4"].duty, d["D4"].zone_radius) == ("ZONE", 5.0)
+        # Cover 1: the safety at 8 yd is the one deep defender, so he takes the deep middle
+        assert d["D3"].duty == "RUSH" and (d["D4"].duty, d["D4"].zone_radius) == ("ZONE", 8.0)
         scenario = Scenario.objects.get(team=team, external_id="scenario_redzone_tight_man")
         assert (scenario.position_jitter_yards, scenario.reaction_jitter_ms) == (0.3, 40.0)
 
