@@ -4,8 +4,11 @@ The scenarios only name a `defense_call`; DOMAIN.md §2 turns it into defender d
 rushers first (the defender over the ball, at least the rush distance deep), then MAN
 calls put defenders within 5 yd of the LOS on man "auto" and everyone else in a zone at
 their start spot; ZONE calls give every non-rusher a zone at their start spot (radius
-5 yd underneath, 8 yd deep). The scenarios' embedded "Standard 5v5" ruleset is ignored:
-a run uses the ruleset it is given (NFL FLAG 5v5 by default).
+5 yd underneath, 8 yd deep). scenario_from_json then sends every zone defender to the
+landmark his shell gives him (shells.py: flats, hooks, deep halves/thirds/quarters), so
+he drops at the snap instead of standing on his spot. The scenarios' embedded
+"Standard 5v5" ruleset is ignored: a run uses the ruleset it is given (NFL FLAG 5v5 by
+default).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from simulation.engine.inputs import (
     ScenarioInput,
 )
 from simulation.engine.prepare import default_zone_radius
+from simulation.engine.shells import shell_landmarks
 
 # The demo routes carry no `settle` flag; routes named like these stop at their last
 # breakpoint (a hitch or a stop does not keep running back towards the LOS).
@@ -95,9 +99,13 @@ def scenario_from_json(data: dict, rules: Ruleset) -> ScenarioInput:
         name: (float(p["x"]), float(p["y"])) for name, p in data["defender_start_positions"].items()
     }
     randomness = data.get("randomness", {})
+    call = data.get("defense_call", {})
+    defenders = shell_landmarks(
+        defenders_from_call(starts, call, rules), call.get("shell"), rules.half_width
+    )
     return ScenarioInput(
         name=data["name"],
-        defenders=defenders_from_call(starts, data.get("defense_call", {}), rules),
+        defenders=defenders,
         position_jitter_yards=float(randomness.get("position_jitter_yards", 0.5)),
         reaction_jitter_ms=float(randomness.get("reaction_jitter_ms", 50.0)),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -152,7 +152,9 @@ def run_route(
         return RoutePath(xs, ys, [], 0.0)
     _, max_x, half_width = bounds
     y_lim = half_width - C.SIDELINE_MARGIN_YD
-    x_lim = max_x - C.SIDELINE_MARGIN_YD
+    # In the end zone he sits down short of the end line, in front of the defender who
+    # guards it, instead of running into the boundary.
+    x_lim = max_x - C.END_LINE_SIT_YD
     vmax = top_speed(ratings.speed)
     acc = acceleration(ratings.acceleration)
     loss = turn_loss(ratings.agility, ratings.change_of_direction)
@@ -170,6 +172,7 @@ def run_route(
     leg = 0
     breaks: list[tuple[float, float]] = []
     first_break = None
+    sat = False
     for k in range(1, n_fine):
         t_ms = k * C.FINE_MS
         if leg < len(points):
@@ -200,7 +203,12 @@ def run_route(
             speed = min(vmax, speed + acc * dt)
             x += last_dir[0] * speed * dt
             y += last_dir[1] * speed * dt
-        x = min(x, x_lim)
+        if x > x_lim:
+            if not sat:  # throttling down at the back line fools a defender like a stop
+                sat = True
+                breaks.append((float(t_ms), C.SETTLE_SHARPNESS))
+                first_break = float(t_ms) if first_break is None else first_break
+            x = x_lim
         y = max(-y_lim, min(y_lim, y))
         xs[k], ys[k] = x, y
     xs.flags.writeable = ys.flags.writeable = False  # cached: shared by every scenario
@@ -291,6 +299,7 @@ class PreparedPair:
     n_steps: int
     throw: ThrowTable  # a clean throw
     pressured_throw: ThrowTable
+    read_bias: np.ndarray  # (roles, n_steps) yd added to the openness wanted, by situation
     reads: dict[int, int]  # decision step -> role index read at that step
     progression: np.ndarray  # role indices
     forced_step: int
@@ -309,6 +318,11 @@ class PreparedPair:
     accel: np.ndarray  # (D, 1)
     turn: np.ndarray  # (D, 1)
     reaction_ms: np.ndarray  # (D,) base reaction time
+    ball_read: np.ndarray  # (D, 1) time to read a thrown ball = reaction × this
+    contest_cover: np.ndarray  # (D,) how hard this defender contests a catch
+    pull_skill: np.ndarray  # (D, 1) flag-pulling skill (z units, before the carrier's)
+    carrier_skill: np.ndarray  # (roles,) the same for the carrier (subtracted)
+    evade: np.ndarray  # (roles,) how far the carrier bends his run away from a pursuer
     look_factor: np.ndarray  # (F, 1) look-back = reaction × factor (+ lag for man)
     cushion_x: np.ndarray  # (F, 1)
     follow_base: np.ndarray  # (n_steps, F, 1) int32 row × n_fine of the point each follows
@@ -352,6 +366,21 @@ def read_schedule(first_breaks, roles, latency_ms, forced_step) -> dict[int, int
             return reads
         current = (ready, roles[k % len(roles)])
         k += 1
+
+
+def read_bias(aim_x: np.ndarray, flight_s: np.ndarray, situation: Situation) -> np.ndarray:
+    """Yards added to the openness the QB wants from a read whose catch point is aim_x:
+    the longer the ball is in the air the less he trusts what he sees now (flight_s); on
+    a late down he wants the throw that reaches the line to gain, near the goal line the
+    one in the end zone (a short catch there must be more open to be worth it)."""
+    bias = (C.OPEN_PER_FLIGHT_S * flight_s).astype(np.float32)
+    if situation.down >= C.LATE_DOWN and situation.distance < situation.yardline:
+        short = aim_x < situation.distance
+        bias += np.where(short, C.SHORT_OF_STICKS_YD, -C.PAST_STICKS_YD)
+    if situation.yardline <= C.GOAL_TO_GO_YD:
+        in_end_zone = aim_x >= situation.yardline
+        bias += np.where(in_end_zone, -C.IN_END_ZONE_YD, C.SHORT_OF_GOAL_YD)
+    return bias
 
 
 def _validate(play: PlayInput, scenario: ScenarioInput, rules: Ruleset, situation: Situation):
@@ -454,6 +483,8 @@ def prepare(
         C.PRESSURE_SIGMA_FACTOR,
     )
 
+    flight_s = (clean.arrival - np.arange(n_steps)[None, :]) * dt_s
+    bias = read_bias(clean.aim_x, flight_s, situation)
     progression = [r for r in (play.progression or eligible) if r in eligible]
     reads = read_schedule(
         [paths[role_index[r]].first_break_ms for r in progression],
@@ -463,7 +494,13 @@ def prepare(
     )
 
     # --- defense -----------------------------------------------------------------------
-    assignments = resolve_assignments(scenario.defenders, alignment, eligible)
+    # A landmark behind the end line is pulled in: near the goal the deep zones are the
+    # back of the end zone.
+    deepest = bounds[1] - C.END_LINE_MARGIN_YD - C.ZONE_CUSHION_YD
+    assignments = [
+        replace(a, zone_x=min(a.zone_x, deepest)) if a.duty == ZONE else a
+        for a in resolve_assignments(scenario.defenders, alignment, eligible)
+    ]
     group = {MAN: 0, ZONE: 1, RUSH: 2}
     rows = sorted(assignments, key=lambda a: (group[a.duty], a.index))
     mans = [a for a in rows if a.duty == MAN]
@@ -539,6 +576,14 @@ def prepare(
     follow_base = (follow * n_fine).astype(np.int32)[:, :, None]
 
     rush_ratings = d_ratings[n_follow:]
+    cover = [r.man_coverage for r in d_ratings[:n_man]] + [
+        r.zone_coverage for r in d_ratings[n_man:]
+    ]
+    ball_read = [C.BALL_READ_BASE - C.BALL_READ_COVER * c / 100.0 for c in cover]
+
+    def agility(r):
+        return (r.agility + r.change_of_direction) / 2.0 / 100.0
+
     return PreparedPair(
         rules=rules,
         situation=situation,
@@ -563,6 +608,7 @@ def prepare(
         n_steps=n_steps,
         throw=clean,
         pressured_throw=pressured,
+        read_bias=bias,
         reads=reads,
         progression=np.asarray([role_index[r] for r in progression], dtype=np.int64),
         forced_step=forced_step,
@@ -586,6 +632,19 @@ def prepare(
         accel=column([acceleration(r.acceleration) for r in d_ratings]),
         turn=column([turn_loss(r.agility, r.change_of_direction) for r in d_ratings]),
         reaction_ms=reaction,
+        ball_read=column(ball_read),
+        contest_cover=np.asarray(
+            [C.CONTEST_COVER_BASE + C.CONTEST_COVER_SLOPE * c / 100.0 for c in cover], np.float64
+        ),
+        pull_skill=column([C.PULL_Z_BASE + C.PULL_Z_SKILL * agility(r) for r in d_ratings]),
+        carrier_skill=np.asarray([C.PULL_Z_SKILL * agility(r) for r in ratings], np.float32),
+        evade=np.asarray(
+            [
+                C.EVADE_MAX * (C.EVADE_BASE + C.EVADE_PER_RATING * r.agility / 100.0)
+                for r in ratings
+            ],
+            np.float32,
+        ),
         look_factor=look.reshape(-1, 1),
         cushion_x=cushion.reshape(-1, 1),
         follow_base=follow_base,
