@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
 import sys
 from dataclasses import dataclass
@@ -239,9 +240,7 @@ def figures(runs):
 
 def falling(values, tolerance):
     """Falls overall: the first above the last, and no step up by more than `tolerance`."""
-    return values[0] > values[-1] and all(
-        b <= a + tolerance for a, b in zip(values, values[1:], strict=False)
-    )
+    return values[0] > values[-1] and all(b <= a + tolerance for a, b in itertools.pairwise(values))
 
 
 def report(f):

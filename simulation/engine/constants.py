@@ -123,8 +123,8 @@ BALL_READ_COVER = 0.6
 # Pursuit and breaking on the ball: top speed × (CLOSING_BASE + CLOSING_PER_RATING × rating/100).
 CLOSING_BASE = 0.92
 CLOSING_PER_RATING = 0.12
-PURSUIT_HORIZON_S = 3.0
-CARRY_SPEED_FACTOR = 0.92  # a carrier reading pursuit runs below his sprint speed  # a pursuer aims at the interception point at most this far ahead
+PURSUIT_HORIZON_S = 3.0  # a pursuer aims at the interception point at most this far ahead
+CARRY_SPEED_FACTOR = 0.92  # a carrier reading pursuit runs below his sprint speed
 # The carrier bends away from the nearest pursuer: lateral share of his heading at most
 # EVADE_MAX, scaled by his agility (EVADE_BASE + EVADE_PER_RATING × agility/100).
 EVADE_MAX = 0.6
