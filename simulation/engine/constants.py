@@ -36,7 +36,7 @@ OPEN_NOISE_YD = 0.6  # per-play spread of that appetite (how tight a window he'l
 OPEN_PER_FLIGHT_S = 0.5
 # At the clock or under pressure a read is still worth a throw down to this predicted
 # separation: the defender gets there about as the ball does (a contested ball).
-SOMEWHAT_OPEN_YD = -0.5
+SOMEWHAT_OPEN_YD = -1.0
 PRESSURE_OPEN_YD = 0.0  # rushed: the check-down must be at least this open, else away
 BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
 BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
@@ -96,7 +96,7 @@ MAN_CUSHION_MAX_YD = 1.0  # a man defender aligned off plays up to this far on t
 #   BREAK_LAG_MS × sharpness × exp(BREAK_LAG_SKILL × (receiver skill - defender skill)/100)
 #   × lognormal(BREAK_LAG_SD) per defender and play; sharpness = (1-cosθ)/2.
 BREAK_LAG_MS = 200.0
-BREAK_LAG_SKILL = 2.0
+BREAK_LAG_SKILL = 3.0
 BREAK_LAG_SD = 0.5
 SETTLE_SHARPNESS = 0.5  # a receiver stopping dead counts as a 90° break
 LAG_RECOVERY_MS = 900.0
@@ -106,6 +106,8 @@ VELOCITY_WINDOW = 5
 ANTICIPATION = 1.0  # the extra lag fades with this time constant as the defender recovers
 # Zone defenders read the QB, not the route: their look-back is the reaction time scaled by
 # ZONE_READ_BASE - ZONE_READ_SLOPE × zone_coverage/100.
+MAN_READ_BASE = 1.3  # the same for a man defender reading his receiver (man_coverage)
+MAN_READ_SLOPE = 0.6
 ZONE_READ_BASE = 1.3
 ZONE_READ_SLOPE = 0.6
 ZONE_CUSHION_YD = 1.0  # a zone defender stays this much deeper than the receiver he plays
@@ -118,8 +120,8 @@ ZONE_AWARENESS_YD = 1.0  # a receiver this far outside the zone is already the z
 # (BALL_READ_BASE - BALL_READ_COVER × coverage/100), coverage = man_coverage for a man
 # defender, zone_coverage for the others; he then runs at the catch point at closing
 # speed, from wherever he is (far defenders rally too). Ball skills act at the catch point.
-BALL_READ_BASE = 1.4
-BALL_READ_COVER = 0.6
+BALL_READ_BASE = 1.7
+BALL_READ_COVER = 1.0
 # Pursuit and breaking on the ball: top speed × (CLOSING_BASE + CLOSING_PER_RATING × rating/100).
 CLOSING_BASE = 0.92
 CLOSING_PER_RATING = 0.12
@@ -150,8 +152,8 @@ HANDS_PER_RATING = 0.23  # ... plus this at hands 100 (a 90 catches 96 %)
 # cover = CONTEST_COVER_BASE + CONTEST_COVER_SLOPE × coverage/100 of the nearest defender.
 CONTEST_MAX = 1.0
 CONTEST_SCALE_YD = 0.9
-CONTEST_COVER_BASE = 0.5
-CONTEST_COVER_SLOPE = 0.75
+CONTEST_COVER_BASE = 0.0
+CONTEST_COVER_SLOPE = 1.3
 SEPARATION_SKILL = 0.25  # the separation rating: body position and late hands in a contest
 INT_MAX = 0.8  # pick chance of a defender on the catch point, ball_skills 100, first to it ...
 INT_SKILL_BASE = 0.35  # ... scaled by INT_SKILL_BASE + (1 - INT_SKILL_BASE) × ball_skills/100

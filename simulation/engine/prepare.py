@@ -537,6 +537,8 @@ def prepare(
         follow[:, i] = r
         rx = alignment[a.target][0]
         cushion[i] = min(max(a.x - rx, 0.0), C.MAN_CUSHION_MAX_YD)
+        # a good cover man reads his receiver's release and hips: a shorter look-back
+        look[i] = C.MAN_READ_BASE - C.MAN_READ_SLOPE * d_ratings[i].man_coverage / 100.0
         off = ratings[r]
         off_skill = (off.route_running + off.change_of_direction) / 2.0
         dr = d_ratings[i]
