@@ -163,7 +163,7 @@ def perturbed_set(seed=99):
     scenarios = copy.deepcopy(load_json("scenarios.json"))
     for scenario in scenarios:
         for spot in scenario["defender_start_positions"].values():
-            spot["x"] = spot["x"] + 1.0
+            spot["x"] = min(spot["x"] + 1.0, 14.5)
             spot["y"] = float(np.clip(-spot["y"] + 1.0, -14.0, 14.0))
     return build(players, plays, scenarios)
 

@@ -22,6 +22,9 @@ ACCEL_PER_RATING = 6.0  # + yd/s² at 100: a 90 reaches 8.7 yd/s in about 0.9 s
 # A 90-rated cutter keeps ~80 % of his speed through a 90° cut, a 50-rated one ~70 %.
 TURN_LOSS_MAX = 0.8
 TURN_SKILL = 0.6
+# After his last breakpoint a receiver on a route that does not settle carries on along
+# its last leg at this share of his top speed (the timed part of the route is over).
+POST_ROUTE_SPEED_FACTOR = 0.6
 SIDELINE_MARGIN_YD = 1.0  # receivers bend their route to stay this far inside the boundary
 END_LINE_SIT_YD = (
     3.0  # a route that reaches the back of the end zone sits this far inside the end line
@@ -33,11 +36,14 @@ OPEN_YD = 1.5  # predicted separation (yd) at the catch point the QB wants to ca
 OPEN_NOISE_YD = 0.6  # per-play spread of that appetite (how tight a window he'll throw into)
 # ... plus this per second of the ball's flight: what he sees now says less about a catch
 # point further ahead in time (defenders react during the flight).
-OPEN_PER_FLIGHT_S = 0.5
+OPEN_PER_FLIGHT_S = 1.0
+# As the play goes on he settles for less: from his first read on, the openness he wants
+# falls by this much a second (a QB takes the best of what is left, not the ideal read).
+OPEN_DECAY_PER_S = 1.0
 # At the clock or under pressure a read is still worth a throw down to this predicted
 # separation: the defender gets there about as the ball does (a contested ball).
-SOMEWHAT_OPEN_YD = -1.0
-PRESSURE_OPEN_YD = 0.0  # rushed: the check-down must be at least this open, else away
+SOMEWHAT_OPEN_YD = -3.0
+PRESSURE_OPEN_YD = -1.0  # rushed: the check-down must be at least this open, else away
 BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
 BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
 SHORT_MAX_AIR_YD = 5.0  # (DOMAIN) short accuracy up to here
@@ -55,14 +61,14 @@ PRESSURE_YD = 3.0  # (DOMAIN) a rusher this close at release = pressured throw
 # The QB gets rid of the ball when the nearest rusher's time to reach him falls below his
 # release time plus a margin drawn per play: lognormal with this mean (ms) and log-sd. It is
 # never negative: a QB does not start a throw he cannot finish before the flag is pulled.
-HURRY_MARGIN_MEAN_MS = 120.0
+HURRY_MARGIN_MEAN_MS = 400.0
 HURRY_MARGIN_LOG_SD = 0.6
 # Rushed with nothing worth a throw, he throws it away unless he tries to extend the play
 # (stays in the pocket reading): P(throw away) = Φ(AWAY_Z) per play.
-AWAY_Z = -1.2
+AWAY_Z = 0.0
 # One who extended gets a last look when the rusher is about to arrive (his time to the QB
 # below the release time): he throws it away then with probability Φ(AWAY_LATE_Z).
-AWAY_LATE_Z = -0.6
+AWAY_LATE_Z = 0.0
 EXTRA_RUSHER_Z = 0.8  # ... lowered by this for each rusher beyond the first
 EXTRA_RUSHER_MARGIN = 0.5  # each rusher beyond the first scales his margin by this
 # The QB's appetite for a read by the situation (yd added to the openness he wants):

@@ -374,13 +374,15 @@ def simulate_batch(
 
 def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
     """Target role per episode (-1: throw it away) when the QB must get rid of the ball:
-    rushed (checkdown=True) or at the clock. Either way he takes the check-down — the
-    shortest throw that is open enough — with the situation's preference (a throw short
-    of the line to gain on a late down counts as that much longer)."""
+    rushed (checkdown=True) or at the clock he takes the check-down: the shortest throw
+    that is open enough — under pressure a little open, at the clock at least somewhat
+    open (a contested ball beats a throw-away); a throw short of the line to gain on a
+    late down counts as that much longer. Openness here already pays for the flight."""
     if not len(pp.progression):
         return np.full(x.shape[1], -1, dtype=np.int64)
     s = min(step + pp.release_steps, pp.n_steps - 1)
     margins = np.stack([_openness(pp, x, y, vx, vy, role, step) for role in pp.progression])
+    margins -= pp.flight_bias[pp.progression, s][:, None]
     ok = margins >= (C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD)
     throw = pp.throw
     length = np.hypot(
@@ -395,18 +397,21 @@ def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
 
 def _zone_spot(pp: PreparedPair, fx, fy):
     """A zone defender shades from his landmark towards the receiver he plays and stays in
-    his zone: a disc, which for a deep zone extends all the way back (nobody gets behind
-    the deep defender). In place."""
-    zx = (fx - pp.zone_x) * pp.zone_shade
+    his zone, a disc. A deep defender keeps everything in front of him: a receiver who
+    goes deeper than his landmark is carried, the defender staying as deep as the
+    receiver (plus the cushion) and shading across, so nobody gets behind the deep zone.
+    In place."""
+    dx = fx - pp.zone_x
+    zx = dx * pp.zone_shade
     zy = (fy - pp.zone_y) * pp.zone_shade
     scale = np.minimum(1.0, pp.zone_r / (_norm(zx, zy) + EPS))
     if not pp.any_deep:
         fx[:] = pp.zone_x + zx * scale
         fy[:] = pp.zone_y + zy * scale
         return
-    carry = pp.zone_deep * (zx > 0.0)  # deep zone, receiver beyond the landmark
-    keep_y = np.clip(zy, -pp.zone_r, pp.zone_r)
-    fx[:] = pp.zone_x + zx * (scale + (1.0 - scale) * carry)
+    carry = pp.zone_deep * (dx > 0.0)  # deep zone, receiver beyond the landmark
+    keep_y = np.clip(fy - pp.zone_y, -pp.zone_r, pp.zone_r)
+    fx[:] = pp.zone_x + zx * scale + (dx - zx * scale) * carry
     fy[:] = pp.zone_y + zy * scale + (keep_y - zy * scale) * carry
 
 

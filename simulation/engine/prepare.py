@@ -200,7 +200,12 @@ def run_route(
                 speed *= 1.0 - loss * sharp
                 leg += 1
         elif not route.settle:
-            speed = min(vmax, speed + acc * dt)
+            # the route is run: he carries on along its last leg at a cruising pace,
+            # staying in the QB's sight, no longer sprinting to a timed spot
+            cruise = vmax * C.POST_ROUTE_SPEED_FACTOR
+            speed = (
+                max(cruise, speed - acc * dt) if speed > cruise else min(cruise, speed + acc * dt)
+            )
             x += last_dir[0] * speed * dt
             y += last_dir[1] * speed * dt
         if x > x_lim:
@@ -299,7 +304,8 @@ class PreparedPair:
     n_steps: int
     throw: ThrowTable  # a clean throw
     pressured_throw: ThrowTable
-    read_bias: np.ndarray  # (roles, n_steps) yd added to the openness wanted, by situation
+    read_bias: np.ndarray  # (roles, n_steps) yd added to the openness wanted: all of it
+    flight_bias: np.ndarray  # (roles, n_steps) the part that comes from the ball's flight
     reads: dict[int, int]  # decision step -> role index read at that step
     progression: np.ndarray  # role indices
     forced_step: int
@@ -368,12 +374,12 @@ def read_schedule(first_breaks, roles, latency_ms, forced_step) -> dict[int, int
         k += 1
 
 
-def read_bias(aim_x: np.ndarray, flight_s: np.ndarray, situation: Situation) -> np.ndarray:
-    """Yards added to the openness the QB wants from a read whose catch point is aim_x:
-    the longer the ball is in the air the less he trusts what he sees now (flight_s); on
-    a late down he wants the throw that reaches the line to gain, near the goal line the
-    one in the end zone (a short catch there must be more open to be worth it)."""
-    bias = (C.OPEN_PER_FLIGHT_S * flight_s).astype(np.float32)
+def read_bias(aim_x: np.ndarray, situation: Situation) -> np.ndarray:
+    """Yards added to the openness the QB wants from a read whose catch point is aim_x, by
+    the situation: on a late down he wants the throw that reaches the line to gain, near
+    the goal line the one in the end zone (a short catch there must be more open to be
+    worth it)."""
+    bias = np.zeros(aim_x.shape, dtype=np.float32)
     if situation.down >= C.LATE_DOWN and situation.distance < situation.yardline:
         short = aim_x < situation.distance
         bias += np.where(short, C.SHORT_OF_STICKS_YD, -C.PAST_STICKS_YD)
@@ -483,8 +489,10 @@ def prepare(
         C.PRESSURE_SIGMA_FACTOR,
     )
 
+    # the longer the ball is in the air the less what he sees now says about the catch
     flight_s = (clean.arrival - np.arange(n_steps)[None, :]) * dt_s
-    bias = read_bias(clean.aim_x, flight_s, situation)
+    flight_bias = (C.OPEN_PER_FLIGHT_S * flight_s).astype(np.float32)
+    bias = read_bias(clean.aim_x, situation) + flight_bias
     progression = [r for r in (play.progression or eligible) if r in eligible]
     reads = read_schedule(
         [paths[role_index[r]].first_break_ms for r in progression],
@@ -492,6 +500,11 @@ def prepare(
         float(qb.decision_latency_ms),
         forced_step,
     )
+    # As the play goes on he settles for less: from his first read on, the openness he
+    # wants falls by OPEN_DECAY_PER_S a second.
+    if reads:
+        since_s = (np.arange(n_steps) - release_steps - min(reads)) * dt_s
+        bias -= (C.OPEN_DECAY_PER_S * np.maximum(since_s, 0.0)).astype(np.float32)[None, :]
 
     # --- defense -----------------------------------------------------------------------
     # A landmark behind the end line is pulled in: near the goal the deep zones are the
@@ -611,6 +624,7 @@ def prepare(
         throw=clean,
         pressured_throw=pressured,
         read_bias=bias,
+        flight_bias=flight_bias,
         reads=reads,
         progression=np.asarray([role_index[r] for r in progression], dtype=np.int64),
         forced_step=forced_step,

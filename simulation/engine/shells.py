@@ -12,7 +12,9 @@ The landmarks are those of an 11-a-side field (flats at the numbers, hooks over 
 tackles, deep thirds/halves/quarters splitting the field) scaled to a 30-yd-wide field
 and the depths 5v5 flag defenders play at (underneath 5–8 yd, deep 12–14 yd). The
 engine pulls a landmark in if it would lie behind the end line (near the goal line the
-deep zones are the back of the end zone).
+deep zones are the back of the end zone). A lone deep defender (single high) gets a
+zone as wide as the field: he is the help over the top of every vertical, sideline to
+sideline; two or more deep defenders split the width with the usual 8-yd deep radius.
 """
 
 from __future__ import annotations
@@ -86,6 +88,9 @@ def shell_landmarks(
         if d.name in spot:
             x, y = spot[d.name]
             radius = C.ZONE_RADIUS_DEEP_YD if x >= C.ZONE_DEEP_X_YD else C.ZONE_RADIUS_UNDER_YD
+            if x >= C.ZONE_DEEP_X_YD and len(deep) == 1:
+                # a lone deep safety is the deep help for the whole field
+                radius = max(radius, half_width - C.SIDELINE_MARGIN_YD)
             d = DefenderInput(d.name, d.x, d.y, ZONE, None, x, y, radius, d.player)
         result.append(d)
     return tuple(result)
