@@ -561,32 +561,71 @@ def prepare(
             step = min(n_steps - 1, math.ceil(t_ms / C.DT_MS))
             impulse[step, i] += C.BREAK_LAG_MS * sharp * skill
     step_ms = np.arange(n_steps) * C.DT_MS
+    # Which eligible receiver is inside which zone at each step, as each zone defender
+    # sees it (his look-back), so that a zone can hand a receiver on to the next one.
+    manned = {a.target for a in mans}
+    zone_seen, zone_inside, zone_drop = [], [], []
     for j, z in enumerate(zones):
         i = n_man + j
         dr = d_ratings[i]
         look[i] = C.ZONE_READ_BASE - C.ZONE_READ_SLOPE * dr.zone_coverage / 100.0
         cushion[i] = C.ZONE_CUSHION_YD
-        landmark_row = len(roles) + j
-        drop_ms = (
+        zone_drop.append(
             dr.reaction_time_ms + 1000.0 * math.hypot(z.x - z.zone_x, z.y - z.zone_y) / vmax[i]
         )
         seen = np.clip(
             ((step_ms - dr.reaction_time_ms * look[i]) / C.FINE_MS).round(), 0, n_fine - 1
-        )
-        seen = seen.astype(np.int64)
+        ).astype(np.int64)
+        zone_seen.append(seen)
+        reach = z.zone_radius + C.ZONE_AWARENESS_YD
+        inside = {}
+        for role in eligible:
+            r = role_index[role]
+            rx, ry = off_x[r, seen], off_y[r, seen]
+            here = np.hypot(rx - z.zone_x, ry - z.zone_y) <= reach
+            if z.zone_x >= C.ZONE_DEEP_X_YD:  # a deep zone runs back to the end line
+                here |= (rx >= z.zone_x) & (np.abs(ry - z.zone_y) <= reach)
+            inside[r] = here
+        zone_inside.append(inside)
+    for j, z in enumerate(zones):
+        i = n_man + j
+        seen = zone_seen[j]
+        landmark_row = len(roles) + j
         best = np.full(n_steps, landmark_row, dtype=np.int64)
         best_x = np.full(n_steps, -np.inf)
         for role in eligible:
             r = role_index[role]
-            rx, ry = off_x[r, seen], off_y[r, seen]
-            reach = z.zone_radius + C.ZONE_AWARENESS_YD
-            inside = np.hypot(rx - z.zone_x, ry - z.zone_y) <= reach
-            if z.zone_x >= C.ZONE_DEEP_X_YD:  # a deep zone runs back to the end line
-                inside |= (rx >= z.zone_x) & (np.abs(ry - z.zone_y) <= reach)
-            deeper = inside & (rx > best_x)  # the most dangerous: the deepest one in the zone
+            # the most dangerous: the deepest; underneath, a receiver nobody has in man
+            # comes before one who would be doubled
+            spare = role not in manned and z.zone_x < C.ZONE_DEEP_X_YD
+            rx = off_x[r, seen] + (C.UNMANNED_PRIORITY_YD if spare else 0.0)
+            deeper = zone_inside[j][r] & (rx > best_x)
             best = np.where(deeper, r, best)
             best_x = np.where(deeper, rx, best_x)
-        best[step_ms < drop_ms] = landmark_row  # still dropping to the landmark
+        dropping = step_ms < zone_drop[j]
+        best[dropping] = landmark_row
+        if z.zone_x < C.ZONE_DEEP_X_YD:
+            # An empty underneath zone keeps carrying the receiver it had until another
+            # zone picks him up (he is passed on) or he is too far from the landmark; a
+            # receiver with a man defender on him is left to that man.
+            carry_reach = C.ZONE_CARRY_FACTOR * z.zone_radius
+            spare_here = best_x >= C.UNMANNED_PRIORITY_YD / 2  # a spare receiver inside
+            for k in range(1, n_steps):
+                if spare_here[k] or dropping[k]:
+                    continue
+                r = int(best[k - 1])
+                if r == landmark_row or roles[r] in manned:
+                    continue
+                if any(
+                    zone_inside[o][r][k]
+                    for o, other in enumerate(zones)
+                    if o != j and other.zone_x < C.ZONE_DEEP_X_YD
+                ):
+                    continue  # passed on to the next underneath zone
+                rx, ry = off_x[r, seen[k]], off_y[r, seen[k]]
+                if math.hypot(rx - z.zone_x, ry - z.zone_y) <= carry_reach:
+                    best[k] = r
+                    spare_here[k] = True
         follow[:, i] = best
     follow_base = (follow * n_fine).astype(np.int32)[:, :, None]
 
