@@ -42,8 +42,8 @@ OPEN_PER_FLIGHT_S = 1.0
 OPEN_DECAY_PER_S = 1.0
 # At the clock or under pressure a read is still worth a throw down to this predicted
 # separation: the defender gets there about as the ball does (a contested ball).
-SOMEWHAT_OPEN_YD = -3.0
-PRESSURE_OPEN_YD = -1.0  # rushed: the check-down must be at least this open, else away
+SOMEWHAT_OPEN_YD = -4.0
+PRESSURE_OPEN_YD = -0.7  # rushed: the check-down must be at least this open, else away
 BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
 BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
 SHORT_MAX_AIR_YD = 5.0  # (DOMAIN) short accuracy up to here
@@ -61,14 +61,14 @@ PRESSURE_YD = 3.0  # (DOMAIN) a rusher this close at release = pressured throw
 # The QB gets rid of the ball when the nearest rusher's time to reach him falls below his
 # release time plus a margin drawn per play: lognormal with this mean (ms) and log-sd. It is
 # never negative: a QB does not start a throw he cannot finish before the flag is pulled.
-HURRY_MARGIN_MEAN_MS = 400.0
+HURRY_MARGIN_MEAN_MS = 500.0
 HURRY_MARGIN_LOG_SD = 0.6
 # Rushed with nothing worth a throw, he throws it away unless he tries to extend the play
 # (stays in the pocket reading): P(throw away) = Φ(AWAY_Z) per play.
-AWAY_Z = 0.0
+AWAY_Z = -0.6
 # One who extended gets a last look when the rusher is about to arrive (his time to the QB
 # below the release time): he throws it away then with probability Φ(AWAY_LATE_Z).
-AWAY_LATE_Z = 0.0
+AWAY_LATE_Z = -0.5
 EXTRA_RUSHER_Z = 0.8  # ... lowered by this for each rusher beyond the first
 EXTRA_RUSHER_MARGIN = 0.5  # each rusher beyond the first scales his margin by this
 # The QB's appetite for a read by the situation (yd added to the openness he wants):

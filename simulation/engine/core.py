@@ -377,12 +377,14 @@ def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
     rushed (checkdown=True) or at the clock he takes the check-down: the shortest throw
     that is open enough — under pressure a little open, at the clock at least somewhat
     open (a contested ball beats a throw-away); a throw short of the line to gain on a
-    late down counts as that much longer. Openness here already pays for the flight."""
+    late down counts as that much longer. A hurried throw pays for its flight like a
+    read; at the clock a contested ball is what he is settling for anyway."""
     if not len(pp.progression):
         return np.full(x.shape[1], -1, dtype=np.int64)
     s = min(step + pp.release_steps, pp.n_steps - 1)
     margins = np.stack([_openness(pp, x, y, vx, vy, role, step) for role in pp.progression])
-    margins -= pp.flight_bias[pp.progression, s][:, None]
+    if checkdown:  # a hurried throw must still be open once its flight is paid for
+        margins -= pp.flight_bias[pp.progression, s][:, None]
     ok = margins >= (C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD)
     throw = pp.throw
     length = np.hypot(
