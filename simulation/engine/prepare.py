@@ -595,10 +595,14 @@ def prepare(
         best_x = np.full(n_steps, -np.inf)
         for role in eligible:
             r = role_index[role]
-            # the most dangerous: the deepest; underneath, a receiver nobody has in man
-            # comes before one who would be doubled
-            spare = role not in manned and z.zone_x < C.ZONE_DEEP_X_YD
-            rx = off_x[r, seen] + (C.UNMANNED_PRIORITY_YD if spare else 0.0)
+            # the most dangerous: the deepest; a receiver nobody has in man comes before
+            # one who would be doubled (for a deep zone, once he is past the deep-zone
+            # depth: the safety helps on the uncovered vertical, not on a drag)
+            rx = off_x[r, seen]
+            spare = role not in manned
+            if z.zone_x >= C.ZONE_DEEP_X_YD:
+                spare = spare & (rx >= C.ZONE_DEEP_X_YD)
+            rx = rx + C.UNMANNED_PRIORITY_YD * spare
             deeper = zone_inside[j][r] & (rx > best_x)
             best = np.where(deeper, r, best)
             best_x = np.where(deeper, rx, best_x)
