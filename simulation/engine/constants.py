@@ -69,8 +69,8 @@ AWAY_Z = -0.6
 # One who extended gets a last look when the rusher is about to arrive (his time to the QB
 # below the release time): he throws it away then with probability Φ(AWAY_LATE_Z).
 AWAY_LATE_Z = -0.5
-EXTRA_RUSHER_Z = 0.8  # ... lowered by this for each rusher beyond the first
-EXTRA_RUSHER_MARGIN = 0.5  # each rusher beyond the first scales his margin by this
+EXTRA_RUSHER_Z = 2.0  # ... lowered by this for each rusher beyond the first
+EXTRA_RUSHER_MARGIN = 0.75  # each rusher beyond the first scales his margin by this
 # The QB's appetite for a read by the situation (yd added to the openness he wants):
 # on a late down a catch short of the line to gain must be this much more open, one past
 # it this much less; near the goal line the same for a catch short of / in the end zone.
@@ -136,6 +136,9 @@ BALL_READ_COVER = 1.0
 CLOSING_BASE = 0.92
 CLOSING_PER_RATING = 0.12
 PURSUIT_HORIZON_S = 3.0  # a pursuer aims at the interception point at most this far ahead
+# A receiver who had to adjust to the ball loses this share of his speed at a catch made
+# at full reach (proportionally less for a ball closer to him).
+CATCH_ADJUST_LOSS = 0.4
 CARRY_SPEED_FACTOR = 0.92  # a carrier reading pursuit runs below his sprint speed
 # The carrier bends away from the nearest pursuer: lateral share of his heading at most
 # EVADE_MAX, scaled by his agility (EVADE_BASE + EVADE_PER_RATING × agility/100).

@@ -552,9 +552,12 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
     s_tab = np.minimum(start_step, pp.n_steps - 1)
     vx0, vy0 = pp.step_vx[tgt, s_tab], pp.step_vy[tgt, s_tab]
     speed = _norm(vx0, vy0)
-    # Turning upfield after the catch costs speed like any cut.
+    # Turning upfield after the catch costs speed like any cut, and so does adjusting to
+    # a ball off target (reaching back or over the shoulder for it).
     cos = vx0 / (speed + EPS)
     speed = speed * (1.0 - pp.off_turn[tgt] * (1.0 - cos) * 0.5)
+    reached = _norm(cx - pp.step_x[tgt, s_tab], cy - pp.step_y[tgt, s_tab]) / C.REACH_MAX_YD
+    speed = speed * (1.0 - C.CATCH_ADJUST_LOSS * np.minimum(reached, 1.0))
     vmax, acc = pp.off_vmax[tgt], pp.off_acc[tgt]
     miss_steps = max(1, round(C.PULL_MISS_MS / C.DT_MS))
     ep = _Episodes(
