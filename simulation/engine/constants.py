@@ -121,11 +121,11 @@ ZONE_CUSHION_YD = 1.0  # a zone defender stays this much deeper than the receive
 # (plus cushion): ZONE_SHADE_BASE + ZONE_SHADE_PER_RATING × zone_coverage/100.
 ZONE_SHADE_BASE = 0.2
 ZONE_SHADE_PER_RATING = 0.4
-ZONE_AWARENESS_YD = 1.0
+ZONE_AWARENESS_YD = 1.0  # a receiver this far outside the zone is already the zone's problem
 # An underneath defender whose zone empties keeps carrying his receiver until another zone
 # picks him up, up to this many zone radii from his landmark.
 ZONE_CARRY_FACTOR = 2.0
-UNMANNED_PRIORITY_YD = 100.0  # ranking key: a receiver with no man defender comes first  # a receiver this far outside the zone is already the zone's problem
+UNMANNED_PRIORITY_YD = 100.0  # ranking key: a receiver with no man defender comes first
 # Every defender breaks on a thrown ball once he has read it: after his reaction time ×
 # (BALL_READ_BASE - BALL_READ_COVER × coverage/100), coverage = man_coverage for a man
 # defender, zone_coverage for the others; he then runs at the catch point at closing
