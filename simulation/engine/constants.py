@@ -152,6 +152,7 @@ EVADE_RANGE_YD = 6.0  # pursuers farther than this do not bend his run
 PULL_Z_BASE = 0.75
 PULL_Z_SKILL = 2.0
 PULL_MISS_MS = 600.0
+PULL_MISS_SPEED = 0.3  # ... during which he runs at this share of his speed
 PULL_ATTEMPTS = 3  # random draws per episode; a fourth defender in range always gets him
 END_LINE_MARGIN_YD = 0.5  # defenders do not drop or trail past this inside the end line
 

@@ -520,14 +520,12 @@ def _intercept_aim(px, py, cx, cy, vx, vy, speed):
     after the time it takes him to cover the current gap. Capped at PURSUIT_HORIZON_S."""
     dx = cx - px
     dy = cy - py
-    a = vx * vx + vy * vy - speed * speed
-    b = 2.0 * (dx * vx + dy * vy)
+    a = vx * vx + vy * vy - speed * speed  # < 0: the pursuer is the faster
+    b = dx * vx + dy * vy
     c = dx * dx + dy * dy
-    disc = np.maximum(b * b - 4.0 * a * c, 0.0)
+    root = np.sqrt(np.maximum(b * b - a * c, 0.0))
     faster = a < -EPS
-    t = np.where(faster, (-b - np.sqrt(disc)) / np.where(faster, 2.0 * a, 1.0), 0.0)
-    fallback = np.sqrt(c) / speed
-    t = np.where(faster, t, fallback)
+    t = np.where(faster, (b + root) / np.where(faster, -a, 1.0), np.sqrt(c) / speed)
     np.clip(t, 0.0, C.PURSUIT_HORIZON_S, out=t)
     return cx + vx * t, cy + vy * t
 
@@ -575,6 +573,8 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
     rec_idx = recorder.where(ep.orig) if recorder else np.empty(0, dtype=np.int64)
     rec_idx = rec_idx[live[rec_idx]]
     ranks = np.arange(C.PULL_ATTEMPTS)[:, None]
+    react_max = float(ep.react.max()) if m else 0.0
+    back_until = 0
     for j in range(1, C.YAC_MAX_STEPS + 1):
         if not live.any():
             break
@@ -601,14 +601,22 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
         ep.cx = ep.cx + cvx * DT_S
         ep.cy = np.clip(ep.cy + cvy * DT_S, -lane, lane)
         ax, ay = _intercept_aim(ep.x, ep.y, ep.cx, ep.cy, cvx, cvy, pp.vclose)
-        reacted = (j * C.DT_MS >= ep.react).astype(np.float32)
-        # before his reaction a defender keeps running the way he was going
-        ax = ep.x + ep.vx + (ax - ep.x - ep.vx) * reacted
-        ay = ep.y + ep.vy + (ay - ep.y - ep.vy) * reacted
-        ready = ep.back <= j
-        vcap = (pp.vmax + (pp.vclose - pp.vmax) * reacted) * np.where(ready, 1.0, 0.3)
+        if j * C.DT_MS < react_max:
+            reacted = (j * C.DT_MS >= ep.react).astype(np.float32)
+            # before his reaction a defender keeps running the way he was going
+            ax = ep.x + ep.vx + (ax - ep.x - ep.vx) * reacted
+            ay = ep.y + ep.vy + (ay - ep.y - ep.vy) * reacted
+            vcap = pp.vmax + (pp.vclose - pp.vmax) * reacted
+        else:
+            vcap = pp.vclose
+        if j < back_until:  # someone who missed a pull is still recovering
+            ready = ep.back <= j
+            vcap = vcap * (C.PULL_MISS_SPEED + (1.0 - C.PULL_MISS_SPEED) * ready)
+        else:
+            ready = True
         _move(ep.x, ep.y, ep.vx, ep.vy, ax, ay, vcap, pp.accel, pp.turn)
-        close = (_norm(ep.x - ep.cx, ep.y - ep.cy) < C.FLAG_PULL_YD) & ready
+        close = _norm(ep.x - ep.cx, ep.y - ep.cy) < C.FLAG_PULL_YD
+        close &= ready
         trying = live & close.any(axis=0)
         pulled = np.zeros_like(live)
         if trying.any():
@@ -620,7 +628,9 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
             pulled[t[got]] = True
             missed = t[~got]
             ep.attempts[missed] += 1
-            ep.back[:, missed] = np.where(close[:, missed], j + miss_steps, ep.back[:, missed])
+            if missed.size:
+                ep.back[:, missed] = np.where(close[:, missed], j + miss_steps, ep.back[:, missed])
+                back_until = j + miss_steps
         ended = live & (pulled | (ep.cx >= yardline))
         if recorder and rec_idx.size:
             i = rec_idx
