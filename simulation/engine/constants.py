@@ -1,8 +1,9 @@
 """Every number the model uses, in one place.
 
-docs/engine.md explains where each comes from; DOMAIN.md §3 fixes the ones marked
-(DOMAIN). The rest were chosen from football timing/biomechanics reference points and
-then tuned until the demo plays × demo scenarios land inside every calibration band.
+docs/engine.md explains where each comes from and which calibration band it serves; the
+ones marked (DOMAIN) are fixed by the domain contract. The rest come from football
+timing/biomechanics reference points, then were set with `make calibrate` (demo set and
+a perturbed set, so they are not fitted to the demo alone).
 """
 
 # --- time ---------------------------------------------------------------------------
@@ -105,14 +106,15 @@ BREAK_LAG_MS = 200.0
 BREAK_LAG_SKILL = 3.0
 BREAK_LAG_SD = 0.5
 SETTLE_SHARPNESS = 0.5  # a receiver stopping dead counts as a 90° break
-LAG_RECOVERY_MS = 900.0
+LAG_RECOVERY_MS = 900.0  # the extra lag fades with this time constant as the defender recovers
 # A defender following a receiver projects what he saw forward by the receiver's velocity
 # then (measured over VELOCITY_WINDOW fine steps) times ANTICIPATION of his look-back.
 VELOCITY_WINDOW = 5
-ANTICIPATION = 1.0  # the extra lag fades with this time constant as the defender recovers
-# Zone defenders read the QB, not the route: their look-back is the reaction time scaled by
-# ZONE_READ_BASE - ZONE_READ_SLOPE × zone_coverage/100.
-MAN_READ_BASE = 1.3  # the same for a man defender reading his receiver (man_coverage)
+ANTICIPATION = 1.0
+# A follower's look-back is his reaction time scaled by READ_BASE - READ_SLOPE × rating/100:
+# a man defender reads his receiver's release and hips (man_coverage), a zone defender reads
+# the QB, not the route (zone_coverage).
+MAN_READ_BASE = 1.3
 MAN_READ_SLOPE = 0.6
 ZONE_READ_BASE = 1.3
 ZONE_READ_SLOPE = 0.6

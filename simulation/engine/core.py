@@ -229,17 +229,9 @@ def simulate_batch(
             np.maximum(seen, 0.0, out=seen)
             idx = seen.astype(np.int32)
             np.minimum(idx, pp.n_fine - 1, out=idx)
-            # He sees where the receiver was `look` ago and how he was moving then, and
-            # runs to where that says the receiver is now: on a straight run he stays with
-            # him; at a break he is fooled for as long as he looks back.
-            prev = np.maximum(idx - C.VELOCITY_WINDOW, 0)
-            prev += pp.follow_base[s_tab]
-            idx += pp.follow_base[s_tab]
+            idx += pp.follow_base[s_tab]  # each follower's anticipated view (prepare.py)
             fx = pp.path_x.take(idx)
             fy = pp.path_y.take(idx)
-            gain = look * (C.ANTICIPATION / (C.VELOCITY_WINDOW * C.FINE_MS))
-            fx += (fx - pp.path_x.take(prev)) * gain
-            fy += (fy - pp.path_y.take(prev)) * gain
             fx += pp.cushion_x
             if pp.n_zone:
                 _zone_spot(pp, fx[n_man:], fy[n_man:])

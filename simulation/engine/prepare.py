@@ -294,7 +294,8 @@ class PreparedPair:
     # offense
     qb_x: float
     qb_y: float
-    path_x: np.ndarray  # (rows, n_fine) float32: offensive roles, then zone landmark rows
+    path_x: np.ndarray  # (F, rows, n_fine) float32 flat: each follower's anticipated view of
+    #   the offensive roles, then the zone landmark rows
     path_y: np.ndarray
     n_fine: int
     step_x: np.ndarray  # (roles, n_steps) float32 position at each step
@@ -331,7 +332,7 @@ class PreparedPair:
     evade: np.ndarray  # (roles,) how far the carrier bends his run away from a pursuer
     look_factor: np.ndarray  # (F, 1) look-back = reaction × factor (+ lag for man)
     cushion_x: np.ndarray  # (F, 1)
-    follow_base: np.ndarray  # (n_steps, F, 1) int32 row × n_fine of the point each follows
+    follow_base: np.ndarray  # (n_steps, F, 1) int32 offset of the path each follows
     zone_x: np.ndarray  # (Z, 1)
     zone_y: np.ndarray
     zone_r: np.ndarray
@@ -631,7 +632,25 @@ def prepare(
                     best[k] = r
                     spare_here[k] = True
         follow[:, i] = best
-    follow_base = (follow * n_fine).astype(np.int32)[:, :, None]
+    # A follower sees where a receiver was `look` ago and how he was moving then, and runs
+    # to where that says the receiver is now (his nominal look-back times the velocity):
+    # on a straight run he stays with him; at a break he is fooled for as long as he
+    # looks back. One anticipated copy of every path per follower, so the loop does a
+    # single look-up.
+    n_rows = path_x.shape[0]
+    window = C.VELOCITY_WINDOW
+    vel_x = path_x - np.concatenate(
+        [np.repeat(path_x[:, :1], window, axis=1), path_x[:, :-window]], axis=1
+    )
+    vel_y = path_y - np.concatenate(
+        [np.repeat(path_y[:, :1], window, axis=1), path_y[:, :-window]], axis=1
+    )
+    gain = reaction[:n_follow] * look * (C.ANTICIPATION / (window * C.FINE_MS))
+    ant_x = (path_x[None, :, :] + vel_x[None, :, :] * gain[:, None, None]).astype(np.float32)
+    ant_y = (path_y[None, :, :] + vel_y[None, :, :] * gain[:, None, None]).astype(np.float32)
+    path_x, path_y = ant_x, ant_y
+    row_base = (np.arange(n_follow) * n_rows * n_fine)[None, :]
+    follow_base = (row_base + follow * n_fine).astype(np.int32)[:, :, None]
 
     rush_ratings = d_ratings[n_follow:]
     cover = [r.man_coverage for r in d_ratings[:n_man]] + [
