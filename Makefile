@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format test-sqlite test-postgres bench migrate demo clean load fuzz browser-deps
+.PHONY: install run test lint format test-sqlite test-postgres bench calibrate migrate demo clean load fuzz browser-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ BENCH ?=
 bench: install
 	@for script in $(if $(BENCH),benchmarks/$(BENCH)_bench.py,benchmarks/*_bench.py); do \
 		BENCH=$(BENCH) $(PY) $$script || exit 1; done
+
+# Every pass-game band of the calibration table, measured on the demo and a perturbed set;
+# exits non-zero on a FAIL (docs/engine.md).
+calibrate: install
+	$(PY) benchmarks/calibrate.py
 
 # Long schemathesis run: FUZZ_EXAMPLES (default 100) positive + negative cases per operation.
 fuzz: install

@@ -5,7 +5,7 @@ x is yards downfield from the line of scrimmage, y yards sideways from the ball
 """
 
 from football import shells
-from football.shells import zone_radius  # noqa: F401  (re-exported)
+from football.shells import zone_radius
 
 MAN, ZONE, RUSH = "MAN", "ZONE", "RUSH"  # a defender's duty; MAN and ZONE are also coverages
 MAN_AUTO = "auto"  # a man defender whose receiver is matched at the snap
@@ -71,7 +71,7 @@ def defenders_from_call(
         elif coverage == MAN and x <= MAN_AUTO_MAX_DEPTH_YD:
             row.update(duty=MAN, man_target=MAN_AUTO)
         else:
-            zx, zy = drops.get(slot, (x, y))
-            row.update(duty=ZONE, zone_x=zx, zone_y=zy, zone_radius=zone_radius(zx))
+            zx, zy, radius = drops.get(slot, (x, y, zone_radius(x)))
+            row.update(duty=ZONE, zone_x=zx, zone_y=zy, zone_radius=radius)
         rows.append(row)
     return rows, missing

@@ -11,12 +11,17 @@ for the underneath ones, so nobody crosses the formation to reach his spot.
 The landmarks are those of an 11-a-side field (flats at the numbers, hooks over the
 tackles, deep thirds/halves/quarters splitting the field) scaled to the field's width
 and the depths 5v5 flag defenders play at (underneath 5–8 yd, deep 12–14 yd); the
-sideways figures are shares of the half width. docs/engine.md lists the sources.
+sideways figures are shares of the half width. A lone deep defender (single high) gets a
+zone as wide as the field: he is the help over the top of every vertical, sideline to
+sideline; two or more deep defenders split the width with the usual 8-yd deep radius.
+The engine pulls a landmark in if it would lie behind the end line (near the goal line
+the deep zones are the back of the end zone). docs/engine.md lists the sources.
 """
 
 ZONE_DEEP_X_YD = 10.0  # a zone this deep or deeper is a deep zone ...
 ZONE_RADIUS_UNDER_YD = 5.0  # ... with this radius underneath
 ZONE_RADIUS_DEEP_YD = 8.0  # ... and this one deep
+SIDELINE_MARGIN_YD = 1.0  # a single-high safety's zone reaches this close to the sideline
 
 DEEP_COUNT = {"COVER0": 0, "COVER1": 1, "COVER2": 2, "COVER3": 3, "COVER4": 4}
 
@@ -59,7 +64,7 @@ def _spread(landmarks, count):
 
 
 def landmarks(zones, shell, half_width):
-    """{slot: (x, y)} where each zone defender drops. zones: {slot: (x, y)} start spots."""
+    """{slot: (x, y, radius)} where each zone defender drops. zones: {slot: (x, y)}."""
     if not zones:
         return {}
     k = deep_count(shell, [x for x, _ in zones.values()])
@@ -77,5 +82,8 @@ def landmarks(zones, shell, half_width):
             continue
         ordered = sorted(group, key=lambda s: (zones[s][1], zones[s][0], s))
         for slot, (x, share) in zip(ordered, _spread(table, len(group)), strict=True):
-            spots[slot] = (x, round(share * half_width, 2))
+            radius = zone_radius(x)
+            if group is deep and len(deep) == 1:
+                radius = max(radius, half_width - SIDELINE_MARGIN_YD)
+            spots[slot] = (x, round(share * half_width, 2), radius)
     return spots

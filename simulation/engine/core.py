@@ -31,7 +31,10 @@ HURRY = BREAK_READ + MAX_DEFENDERS
 MISS_X = HURRY + 1
 MISS_Y = MISS_X + 1
 OPEN = MISS_Y + 1
-N_NORMALS = OPEN + 1
+AWAY = OPEN + 1
+AWAY_LATE = AWAY + 1
+PULL = AWAY_LATE + 1  # C.PULL_ATTEMPTS rows: one per flag-pull attempt after the catch
+N_NORMALS = PULL + C.PULL_ATTEMPTS
 
 DT_S = C.DT_MS / 1000.0
 EPS = 1e-6
@@ -161,10 +164,11 @@ def simulate_batch(
     # --- the snap ------------------------------------------------------------------------
     react = pp.reaction_ms[:, None] + pp.reaction_jitter * normals[REACTION : REACTION + n_def]
     np.maximum(react, float(C.DT_MS), out=react)
-    # His eyes are on one rusher: every extra one costs him some feel for the pocket.
-    feel_ms = C.HURRY_MARGIN_MEAN_MS - C.EXTRA_RUSHER_FEEL_MS * max(n_rush - 1, 0)
-    margin_s = (feel_ms + C.HURRY_MARGIN_SD_MS * normals[HURRY]) / 1000.0
-    rush_speed = float(pp.rush_vmax.max()) if n_rush else 0.0
+    sd = C.HURRY_MARGIN_LOG_SD
+    margin_s = (C.HURRY_MARGIN_MEAN_MS / 1000.0) * np.exp(sd * normals[HURRY] - sd * sd / 2)
+    # two rushers split his attention: he feels the nearer one later (never negative)
+    margin_s *= C.EXTRA_RUSHER_MARGIN ** max(n_rush - 1, 0)
+    end_cap = float(end_line - C.END_LINE_MARGIN_YD)
     ep = _Episodes(
         x=pp.start_x[:, None] + pp.position_jitter * normals[JITTER_X : JITTER_X + n_def],
         y=pp.start_y[:, None] + pp.position_jitter * normals[JITTER_Y : JITTER_Y + n_def],
@@ -176,8 +180,14 @@ def simulate_batch(
             C.BREAK_LAG_SD * normals[BREAK_READ : BREAK_READ + n_man] - C.BREAK_LAG_SD**2 / 2
         ),
         rush_start=pp.rush_delay_ms + react[n_follow:] * pp.rush_start_factor,
-        hurry_dist=(C.FLAG_PULL_YD + rush_speed * (pp.release_s + margin_s)).astype(np.float32),
+        hurry_s=(pp.release_s + margin_s).astype(np.float32),
         open_thr=(C.OPEN_YD + C.OPEN_NOISE_YD * normals[OPEN]).astype(np.float32),
+        away=normals[AWAY] < C.AWAY_Z,
+        # two rushers leave him fewer ways out than one
+        away_late=normals[AWAY_LATE] < C.AWAY_LATE_Z - C.EXTRA_RUSHER_Z * max(n_rush - 1, 0),
+        felt=np.zeros(n, dtype=bool),
+        brk_ms=react * pp.ball_read,
+        pull_z=normals[PULL : PULL + C.PULL_ATTEMPTS],
         release_step=np.full(n, NEVER, dtype=np.int32),
         target=np.full(n, -1, dtype=np.int64),
         arrival_step=np.full(n, NEVER, dtype=np.int32),
@@ -186,7 +196,6 @@ def simulate_batch(
         aim_y=np.zeros(n, dtype=np.float32),
         ball_x=np.zeros(n, dtype=np.float32),
         ball_y=np.zeros(n, dtype=np.float32),
-        near=np.zeros((n_def, n), dtype=np.float32),
         miss_x=normals[MISS_X],
         miss_y=normals[MISS_Y],
         u=uniform,
@@ -220,12 +229,13 @@ def simulate_batch(
             np.maximum(seen, 0.0, out=seen)
             idx = seen.astype(np.int32)
             np.minimum(idx, pp.n_fine - 1, out=idx)
-            idx += pp.follow_base[s_tab]
+            idx += pp.follow_base[s_tab]  # each follower's anticipated view (prepare.py)
             fx = pp.path_x.take(idx)
             fy = pp.path_y.take(idx)
             fx += pp.cushion_x
             if pp.n_zone:
                 _zone_spot(pp, fx[n_man:], fy[n_man:])
+            np.minimum(fx, end_cap, out=fx)
             ax[:n_follow] = fx
             ay[:n_follow] = fy
         ax[n_follow:] = pp.qb_x
@@ -234,8 +244,8 @@ def simulate_batch(
         vcap[:] = pp.vmax
         if n_rush:
             vcap[n_follow:] = pp.rush_vmax * (t_ms >= ep.rush_start)
-        if in_air:  # after their reaction, defenders near the aim point break on the ball
-            brk = ep.near * ((t_ms - ep.t_rel) >= ep.react)
+        if in_air:  # once he has read the throw, every defender breaks on the ball
+            brk = ((t_ms - ep.t_rel) >= ep.brk_ms) & (ep.arrival_step != NEVER)
             ax += (ep.aim_x - ax) * brk
             ay += (ep.aim_y - ay) * brk
             vcap += (pp.vclose - vcap) * brk
@@ -249,8 +259,11 @@ def simulate_batch(
         if n_rush:
             qdx = ep.x[n_follow:] - pp.qb_x
             qdy = ep.y[n_follow:] - pp.qb_y
-            rush_dist = _norm(qdx, qdy)
-            rush_dist = rush_dist[0] if n_rush == 1 else rush_dist.min(axis=0)
+            each = _norm(qdx, qdy)
+            # time each rusher needs to reach the flag at full rush speed; the nearest decides
+            arrive_s = (each - C.FLAG_PULL_YD) / pp.rush_vmax
+            rush_dist = each[0] if n_rush == 1 else each.min(axis=0)
+            rush_s = arrive_s[0] if n_rush == 1 else arrive_s.min(axis=0)
             sacked = np.nonzero(holding & (rush_dist < C.FLAG_PULL_YD))[0]
             if sacked.size:
                 o = ep.orig[sacked]
@@ -265,20 +278,37 @@ def simulate_batch(
         role = pp.reads.get(step)
         if role is not None:
             margin = _openness(pp, ep.x, ep.y, ep.vx, ep.vy, role, step)
+            margin -= pp.read_bias[role, min(step + pp.release_steps, pp.n_steps - 1)]
             opened = np.nonzero(reading & (margin > ep.open_thr))[0]
             ep.release_step[opened] = step + pp.release_steps
             ep.target[opened] = role
             reading[opened] = False
-        # At the clock: the best read if he is at least somewhat open. Feeling the rush:
-        # the shortest throw that is at least somewhat open (the check-down). Else away.
+        # Feeling the rush: the shortest throw that is open enough (the check-down), else
+        # throw it away — or, if he is the kind to extend the play, keep reading (he can
+        # be sacked). At the clock: the best read if he is at least somewhat open, else away.
         clock = reading & (step >= pp.forced_step)
-        rushed = reading & (rush_dist < ep.hurry_dist) if n_rush else np.zeros_like(reading)
+        if n_rush:
+            rushed = reading & ~ep.felt & (rush_s < ep.hurry_s)
+            last_look = reading & ep.felt & ep.away_late & (rush_s < pp.release_s + 2 * DT_S)
+            gone = np.nonzero(last_look)[0]
+            if gone.size:  # the one who extended gets rid of it at the last moment
+                ep.target[gone] = -1
+                ep.release_step[gone] = step + pp.release_steps
+                reading[gone] = False
+                clock &= reading
+        else:
+            rushed = np.zeros_like(reading)
         for mask, checkdown in ((rushed, True), (clock & ~rushed, False)):
             idx = np.nonzero(mask)[0]
             if idx.size:
-                ep.target[idx] = _last_chance(
+                target = _last_chance(
                     pp, ep.x[:, idx], ep.y[:, idx], ep.vx[:, idx], ep.vy[:, idx], step, checkdown
                 )
+                if checkdown and not clock[idx].all():
+                    extend = (target < 0) & ~ep.away[idx] & ~clock[idx]
+                    ep.felt[idx[extend]] = True
+                    idx, target = idx[~extend], target[~extend]
+                ep.target[idx] = target
                 ep.release_step[idx] = step + pp.release_steps
 
         # --- the ball leaves the hand -----------------------------------------------------
@@ -335,20 +365,25 @@ def simulate_batch(
 
 
 def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
-    """Target role per episode (-1: throw it away) when the QB must get rid of the ball."""
+    """Target role per episode (-1: throw it away) when the QB must get rid of the ball:
+    rushed (checkdown=True) or at the clock he takes the check-down: the shortest throw
+    that is open enough — under pressure a little open, at the clock at least somewhat
+    open (a contested ball beats a throw-away); a throw short of the line to gain on a
+    late down counts as that much longer. A hurried throw pays for its flight like a
+    read; at the clock a contested ball is what he is settling for anyway."""
     if not len(pp.progression):
         return np.full(x.shape[1], -1, dtype=np.int64)
+    s = min(step + pp.release_steps, pp.n_steps - 1)
     margins = np.stack([_openness(pp, x, y, vx, vy, role, step) for role in pp.progression])
-    ok = margins >= C.SOMEWHAT_OPEN_YD
-    if checkdown:
-        s = min(step + pp.release_steps, pp.n_steps - 1)
-        throw = pp.throw
-        length = np.hypot(
-            throw.aim_x[pp.progression, s] - pp.qb_x, throw.aim_y[pp.progression, s] - pp.qb_y
-        )
-        score = np.where(ok, -length[:, None], -np.inf)
-    else:
-        score = np.where(ok, margins, -np.inf)
+    if checkdown:  # a hurried throw must still be open once its flight is paid for
+        margins -= pp.flight_bias[pp.progression, s][:, None]
+    ok = margins >= (C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD)
+    throw = pp.throw
+    length = np.hypot(
+        throw.aim_x[pp.progression, s] - pp.qb_x, throw.aim_y[pp.progression, s] - pp.qb_y
+    )
+    length = length + C.CHECKDOWN_BIAS_YD_PER_YD * pp.read_bias[pp.progression, s]
+    score = np.where(ok, -length[:, None], -np.inf)
     best = score.argmax(axis=0)
     good = ok[best, np.arange(x.shape[1])]
     return np.where(good, pp.progression[best], -1)
@@ -356,18 +391,21 @@ def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
 
 def _zone_spot(pp: PreparedPair, fx, fy):
     """A zone defender shades from his landmark towards the receiver he plays and stays in
-    his zone: a disc, which for a deep zone extends all the way back (nobody gets behind
-    the deep defender). In place."""
-    zx = (fx - pp.zone_x) * pp.zone_shade
+    his zone, a disc. A deep defender keeps everything in front of him: a receiver who
+    goes deeper than his landmark is carried, the defender staying as deep as the
+    receiver (plus the cushion) and shading across, so nobody gets behind the deep zone.
+    In place."""
+    dx = fx - pp.zone_x
+    zx = dx * pp.zone_shade
     zy = (fy - pp.zone_y) * pp.zone_shade
     scale = np.minimum(1.0, pp.zone_r / (_norm(zx, zy) + EPS))
     if not pp.any_deep:
         fx[:] = pp.zone_x + zx * scale
         fy[:] = pp.zone_y + zy * scale
         return
-    carry = pp.zone_deep * (zx > 0.0)  # deep zone, receiver beyond the landmark
-    keep_y = np.clip(zy, -pp.zone_r, pp.zone_r)
-    fx[:] = pp.zone_x + zx * (scale + (1.0 - scale) * carry)
+    carry = pp.zone_deep * (dx > 0.0)  # deep zone, receiver beyond the landmark
+    keep_y = np.clip(fy - pp.zone_y, -pp.zone_r, pp.zone_r)
+    fx[:] = pp.zone_x + zx * scale + (dx - zx * scale) * carry
     fy[:] = pp.zone_y + zy * scale + (keep_y - zy * scale) * carry
 
 
@@ -382,7 +420,8 @@ def _openness(pp: PreparedPair, x, y, vx, vy, role, step):
     cx, cy = pp.throw.aim_x[role, s], pp.throw.aim_y[role, s]
     own = float(np.hypot(pp.step_x[role, s] - cx, pp.step_y[role, s] - cy))
     flight_ms = float((pp.throw.arrival[role, s] - s) * C.DT_MS)
-    reach = pp.vclose * np.maximum(flight_ms - pp.reaction_ms[:, None], 0.0) / 1000.0
+    read_ms = pp.reaction_ms[:, None] * pp.ball_read
+    reach = pp.vclose * np.maximum(flight_ms - read_ms, 0.0) / 1000.0
     cover = np.where(pp.man_target == role, np.maximum(reach, own), reach)
     lead = pp.release_s
     gap = _norm(x + vx * lead - cx, y + vy * lead - cy)
@@ -406,7 +445,6 @@ def _release(pp: PreparedPair, ep: _Episodes, out, idx, s_tab, t_ms):
     ep.arrival_step[idx] = arrive
     ep.t_rel[idx] = t_ms
     dx, dy = ep.x[:, idx], ep.y[:, idx]
-    ep.near[:, idx] = _norm(dx - ax, dy - ay) < C.BALL_BREAK_YD
     rx, ry = pp.step_x[tgt, s_tab], pp.step_y[tgt, s_tab]
     out["separation_at_throw"][o] = _norm(dx - rx, dy - ry).min(axis=0)
     out["air_yards"][o] = depth
@@ -422,13 +460,18 @@ def _arrive(pp: PreparedPair, ep: _Episodes, out, idx, s_tab, half_width, end_li
     by = ep.ball_y[idx].astype(np.float64)
     d_rec = np.hypot(bx - pp.step_x[tgt, s_tab], by - pp.step_y[tgt, s_tab])
     d_all = np.hypot(ep.x[:, idx] - bx, ep.y[:, idx] - by)
-    sep = d_all.min(axis=0)
+    nearest = d_all.argmin(axis=0)
+    sep = d_all[nearest, np.arange(idx.size)]
     out["separation_at_catch"][o] = sep
     in_bounds = (np.abs(by) <= half_width + C.CATCH_OOB_MARGIN_YD) & (bx <= end_line)
     reach = np.clip((C.REACH_MAX_YD - d_rec) / (C.REACH_MAX_YD - C.REACH_FULL_YD), 0.0, 1.0)
     # The nearest defender to the ball contests it; a receiver who wins position (the
     # separation rating) takes part of that away.
-    contest = 1.0 - C.CONTEST_MAX * pp.contest_share[tgt] * np.exp(-sep / C.CONTEST_SCALE_YD)
+    cover = pp.contest_cover[nearest]
+    contest = 1.0 - C.CONTEST_MAX * cover * pp.contest_share[tgt] * np.exp(
+        -sep / C.CONTEST_SCALE_YD
+    )
+    np.maximum(contest, 0.0, out=contest)
     p_catch = reach * pp.hands[tgt] * contest * in_bounds
     # Interception: a defender in position at the catch point who gets to the ball before
     # the receiver, weighted by his ball skills; the likeliest one of them makes the pick.
@@ -462,29 +505,58 @@ def _ball_in_stage1(pp: PreparedPair, ep: _Episodes, i, t_ms):
     return pp.qb_x + f * (ep.ball_x[i] - pp.qb_x), pp.qb_y + f * (ep.ball_y[i] - pp.qb_y)
 
 
+def _intercept_aim(px, py, cx, cy, vx, vy, speed):
+    """Where a pursuer at (px, py) running at `speed` meets a carrier at (cx, cy) moving
+    at (vx, vy): the earliest t with |C + V t - P| = speed × t (an interception course,
+    not a chase). A pursuer no faster than the carrier aims where the carrier will be
+    after the time it takes him to cover the current gap. Capped at PURSUIT_HORIZON_S."""
+    dx = cx - px
+    dy = cy - py
+    a = vx * vx + vy * vy - speed * speed  # < 0: the pursuer is the faster
+    b = dx * vx + dy * vy
+    c = dx * dx + dy * dy
+    root = np.sqrt(np.maximum(b * b - a * c, 0.0))
+    faster = a < -EPS
+    t = np.where(faster, (b + root) / np.where(faster, -a, 1.0), np.sqrt(c) / speed)
+    np.clip(t, 0.0, C.PURSUIT_HORIZON_S, out=t)
+    return cx + vx * t, cy + vy * t
+
+
 def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
-    """The receiver runs for the end zone; the nearest pursuer pulls the flag within 1 yd.
-    Stops at the sideline or the goal line. Own clock: local step j after the catch."""
+    """The carrier runs upfield, bending away from the nearest pursuers; each defender,
+    once he has reacted to the catch, takes the interception course at closing speed. A
+    defender within 1 yd tries to pull the flag and may miss (his agility against the
+    carrier's); one who misses is out of the play for a moment. Stops at the sideline or
+    the goal line. Own clock: local step j after the catch."""
     cat = {k: np.concatenate([c[k] for c in catches], axis=-1) for k in catches[0] if k != "step"}
     start_step = np.concatenate([np.full(c["orig"].shape[0], c["step"]) for c in catches])
     tgt = cat["target"]
     m = tgt.size
+    n_def = cat["x"].shape[0]
     yardline = pp.situation.yardline
     half_width = pp.rules.half_width
+    lane = half_width - C.SIDELINE_MARGIN_YD
     cx = cat["ball_x"].astype(np.float32)
     cy = cat["ball_y"].astype(np.float32)
     catch_x = cx.copy()
     s_tab = np.minimum(start_step, pp.n_steps - 1)
     vx0, vy0 = pp.step_vx[tgt, s_tab], pp.step_vy[tgt, s_tab]
     speed = _norm(vx0, vy0)
-    # Turning upfield after the catch costs speed like any cut.
+    # Turning upfield after the catch costs speed like any cut, and so does adjusting to
+    # a ball off target (reaching back or over the shoulder for it).
     cos = vx0 / (speed + EPS)
     speed = speed * (1.0 - pp.off_turn[tgt] * (1.0 - cos) * 0.5)
+    reached = _norm(cx - pp.step_x[tgt, s_tab], cy - pp.step_y[tgt, s_tab]) / C.REACH_MAX_YD
+    speed = speed * (1.0 - C.CATCH_ADJUST_LOSS * np.minimum(reached, 1.0))
     vmax, acc = pp.off_vmax[tgt], pp.off_acc[tgt]
+    miss_steps = max(1, round(C.PULL_MISS_MS / C.DT_MS))
     ep = _Episodes(
         x=cat["x"], y=cat["y"], vx=cat["vx"], vy=cat["vy"], react=cat["react"],
         cx=cx, cy=cy, speed=speed.astype(np.float32), vmax=vmax, acc=acc, tgt=tgt,
-        start=start_step, catch_x=catch_x, orig=cat["orig"],
+        start=start_step, catch_x=catch_x, orig=cat["orig"], pull_z=cat["pull_z"],
+        evade=pp.evade[tgt], carrier=pp.carrier_skill[tgt],
+        back=np.zeros((n_def, m), dtype=np.int32),  # step at which a missed puller is back
+        attempts=np.zeros(m, dtype=np.int32),
     )  # fmt: skip
     live = np.ones(m, dtype=bool)
     out_of_bounds = np.abs(ep.cy) >= half_width  # caught reaching past the sideline
@@ -492,7 +564,9 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
     live &= ~out_of_bounds
     rec_idx = recorder.where(ep.orig) if recorder else np.empty(0, dtype=np.int64)
     rec_idx = rec_idx[live[rec_idx]]
+    ranks = np.arange(C.PULL_ATTEMPTS)[:, None]
     react_max = float(ep.react.max()) if m else 0.0
+    back_until = 0
     for j in range(1, C.YAC_MAX_STEPS + 1):
         if not live.any():
             break
@@ -502,22 +576,53 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
             live = np.ones(keep.size, dtype=bool)
             if recorder:
                 rec_idx = recorder.where(ep.orig)
-        ep.speed = np.minimum(ep.speed + ep.acc * DT_S, ep.vmax)
-        ep.cx = ep.cx + ep.speed * DT_S
-        dist = _norm(ep.cx - ep.x, ep.cy - ep.y)
-        lead = np.minimum(dist / pp.vclose, C.PURSUIT_LEAD_MAX_S)
-        ax = ep.cx + ep.speed * lead
-        ay = np.broadcast_to(ep.cy, ep.x.shape)
-        if j * C.DT_MS >= react_max:
-            ay = np.array(ay)
-            vcap = pp.vclose
-        else:  # before his reaction a defender keeps running the way he was going
+        # the carrier: upfield, bending away from pursuers in front of him within range
+        gx = ep.x - ep.cx
+        gy = ep.y - ep.cy
+        gap = _norm(gx, gy)
+        weight = np.clip(1.0 - gap / C.EVADE_RANGE_YD, 0.0, 1.0) * (gx > -1.0)
+        push = -(weight * gy / (gap + EPS)).sum(axis=0)
+        side = np.clip(push, -1.0, 1.0) * ep.evade
+        # never bend out of bounds: near the sideline he only cuts back inside
+        outward = (side * ep.cy > 0) & (np.abs(ep.cy) > lane - 2.0)
+        side = np.where(outward, 0.0, side)
+        heading = 1.0 / np.sqrt(1.0 + side * side)
+        ep.speed = np.minimum(ep.speed + ep.acc * DT_S, ep.vmax * C.CARRY_SPEED_FACTOR)
+        cvx = ep.speed * heading
+        cvy = cvx * side
+        ep.cx = ep.cx + cvx * DT_S
+        ep.cy = np.clip(ep.cy + cvy * DT_S, -lane, lane)
+        ax, ay = _intercept_aim(ep.x, ep.y, ep.cx, ep.cy, cvx, cvy, pp.vclose)
+        if j * C.DT_MS < react_max:
             reacted = (j * C.DT_MS >= ep.react).astype(np.float32)
+            # before his reaction a defender keeps running the way he was going
             ax = ep.x + ep.vx + (ax - ep.x - ep.vx) * reacted
             ay = ep.y + ep.vy + (ay - ep.y - ep.vy) * reacted
             vcap = pp.vmax + (pp.vclose - pp.vmax) * reacted
+        else:
+            vcap = pp.vclose
+        if j < back_until:  # someone who missed a pull is still recovering
+            ready = ep.back <= j
+            vcap = vcap * (C.PULL_MISS_SPEED + (1.0 - C.PULL_MISS_SPEED) * ready)
+        else:
+            ready = True
         _move(ep.x, ep.y, ep.vx, ep.vy, ax, ay, vcap, pp.accel, pp.turn)
-        pulled = _norm(ep.x - ep.cx, ep.y - ep.cy).min(axis=0) < C.FLAG_PULL_YD
+        close = _norm(ep.x - ep.cx, ep.y - ep.cy) < C.FLAG_PULL_YD
+        close &= ready
+        trying = live & close.any(axis=0)
+        pulled = np.zeros_like(live)
+        if trying.any():
+            t = np.nonzero(trying)[0]
+            best = np.where(close[:, t], pp.pull_skill, -np.inf).max(axis=0) - ep.carrier[t]
+            k = ep.attempts[t]
+            z = (ep.pull_z[:, t] * (ranks == k)).sum(axis=0)
+            got = (k >= C.PULL_ATTEMPTS) | (z < best)
+            pulled[t[got]] = True
+            missed = t[~got]
+            ep.attempts[missed] += 1
+            if missed.size:
+                ep.back[:, missed] = np.where(close[:, missed], j + miss_steps, ep.back[:, missed])
+                back_until = j + miss_steps
         ended = live & (pulled | (ep.cx >= yardline))
         if recorder and rec_idx.size:
             i = rec_idx

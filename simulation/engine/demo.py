@@ -2,8 +2,9 @@
 
 The scenarios only name a `defense_call`; `football.duties.defenders_from_call` turns
 it into one duty per defender, the same way the importer does (docs/domain.md,
-"Defense calls"). The scenarios' embedded "Standard 5v5" ruleset is ignored: a run
-uses the ruleset it is given (NFL FLAG 5v5 by default).
+"Defense calls"): zone defenders drop to their shell's landmarks (football.shells).
+The scenarios' embedded "Standard 5v5" ruleset is ignored: a run uses the ruleset it is
+given (NFL FLAG 5v5 by default).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def defenders_from_call(
         call.get("type", duties.ZONE).upper(),
         int(call.get("rushers_count", 0)),
         rules.rush_distance,
+        shell=call.get("shell"),
+        half_width=rules.half_width,
     )
     by_slot = {row["slot"]: row for row in rows}
     return tuple(
@@ -90,9 +93,11 @@ def scenario_from_json(data: dict, rules: Ruleset) -> ScenarioInput:
         name: (float(p["x"]), float(p["y"])) for name, p in data["defender_start_positions"].items()
     }
     randomness = data.get("randomness", {})
+    call = data.get("defense_call", {})
+    defenders = defenders_from_call(starts, call, rules)
     return ScenarioInput(
         name=data["name"],
-        defenders=defenders_from_call(starts, data.get("defense_call", {}), rules),
+        defenders=defenders,
         position_jitter_yards=float(randomness.get("position_jitter_yards", 0.5)),
         reaction_jitter_ms=float(randomness.get("reaction_jitter_ms", 50.0)),
     )

@@ -37,11 +37,26 @@ _COUNTS = (
     "pressured_completions",
     "yards_milli",
     "reward_milli",
+    # added with the coach's figures; a stored state without them reads them as 0
+    "attempt_yards_milli",
+    "air_yards_milli",
+    "yac_milli",
+    "deep_attempts",
+    "explosives",
+    "throw_aways",
+    "pressured_dropbacks",
 )
+_NEWER = _COUNTS[-7:]
+DEEP_AIR_YD = 20  # "20+ air yards", air yards rounded to the yard
+EXPLOSIVE_YD = 20.0
 
 
 def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
+
+
+def _per(milli: int, den: int) -> float | None:
+    return milli / MILLI / den if den else None
 
 
 def _quantile(hist: np.ndarray, q: float, start: float, width: float) -> float | None:
@@ -61,6 +76,7 @@ class MetricsAggregator:
         self.time_hist = np.zeros(_N_TIME_BINS, dtype=np.int64)
         self.depth_attempts = np.zeros(len(DEPTH_KEYS), dtype=np.int64)
         self.depth_completions = np.zeros(len(DEPTH_KEYS), dtype=np.int64)
+        self.depth_yac_milli = np.zeros(len(DEPTH_KEYS), dtype=np.int64)
         self.targets: dict[str, int] = {}
 
     def add(self, outcomes: Outcomes) -> MetricsAggregator:
@@ -91,7 +107,23 @@ class MetricsAggregator:
             np.clip(time_bin, 0, _N_TIME_BINS - 1), minlength=_N_TIME_BINS
         )
         targeted = outcomes.target >= 0
+        yards = outcomes.yards.astype(np.float64)
+        air = outcomes.air_yards[targeted].astype(np.float64)
+        yac = outcomes.yac.astype(np.float64)
+        self.attempt_yards_milli += int(np.rint(yards[thrown] * MILLI).sum())
+        self.air_yards_milli += int(np.rint(air * MILLI).sum())
+        self.yac_milli += int(np.rint(yac[complete] * MILLI).sum())
+        self.deep_attempts += int((np.rint(air) >= DEEP_AIR_YD).sum())
+        self.explosives += int((yards >= EXPLOSIVE_YD).sum())
+        self.throw_aways += int((thrown & ~targeted).sum())
+        self.pressured_dropbacks += int(((outcomes.pressured & thrown) | (result == SACK)).sum())
         depth = np.digitize(outcomes.air_yards[targeted], DEPTH_EDGES)
+        caught = complete[targeted]
+        self.depth_yac_milli += np.bincount(
+            depth[caught],
+            weights=np.rint(yac[targeted][caught] * MILLI),
+            minlength=len(DEPTH_KEYS),
+        ).astype(np.int64)
         self.depth_attempts += np.bincount(depth, minlength=len(DEPTH_KEYS))
         self.depth_completions += np.bincount(depth[complete[targeted]], minlength=len(DEPTH_KEYS))
         counts = np.bincount(
@@ -110,6 +142,7 @@ class MetricsAggregator:
         self.time_hist += other.time_hist
         self.depth_attempts += other.depth_attempts
         self.depth_completions += other.depth_completions
+        self.depth_yac_milli += other.depth_yac_milli
         for role, count in other.targets.items():
             self.targets[role] = self.targets.get(role, 0) + count
         return self
@@ -128,6 +161,7 @@ class MetricsAggregator:
         state["time_hist"] = _sparse(self.time_hist)
         state["depth_attempts"] = self.depth_attempts.tolist()
         state["depth_completions"] = self.depth_completions.tolist()
+        state["depth_yac_milli"] = self.depth_yac_milli.tolist()
         state["targets"] = dict(sorted(self.targets.items()))
         return state
 
@@ -135,13 +169,14 @@ class MetricsAggregator:
     def from_state(cls, state: dict) -> MetricsAggregator:
         agg = cls()
         for name in _COUNTS:
-            setattr(agg, name, int(state[name]))
+            setattr(agg, name, int(state.get(name, 0) if name in _NEWER else state[name]))
         for index, count in state["yards_hist"]:
             agg.yards_hist[index] = count
         for index, count in state["time_hist"]:
             agg.time_hist[index] = count
         agg.depth_attempts[:] = state["depth_attempts"]
         agg.depth_completions[:] = state["depth_completions"]
+        agg.depth_yac_milli[:] = state.get("depth_yac_milli", [0] * len(DEPTH_KEYS))
         agg.targets = {role: int(n) for role, n in state["targets"].items()}
         return agg
 
@@ -171,6 +206,20 @@ class MetricsAggregator:
                 key: _rate(int(c), int(a))
                 for key, c, a in zip(
                     DEPTH_KEYS, self.depth_completions, self.depth_attempts, strict=True
+                )
+            },
+            "yards_per_attempt": _per(self.attempt_yards_milli, self.attempts),
+            "net_yards_per_dropback": _per(self.yards_milli, n),
+            "yac_per_completion": _per(self.yac_milli, self.completions),
+            "air_yards_per_attempt": _per(self.air_yards_milli, self.attempts),
+            "deep_attempt_rate": _rate(self.deep_attempts, self.attempts),
+            "explosive_rate": _rate(self.explosives, n),
+            "throw_away_rate": _rate(self.throw_aways, n),
+            "pressure_rate": _rate(self.pressured_dropbacks, n),
+            "yac_by_depth": {
+                key: _per(int(y), int(c))
+                for key, y, c in zip(
+                    DEPTH_KEYS, self.depth_yac_milli, self.depth_completions, strict=True
                 )
             },
             "target_share": {

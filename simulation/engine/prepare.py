@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -152,7 +152,9 @@ def run_route(
         return RoutePath(xs, ys, [], 0.0)
     _, max_x, half_width = bounds
     y_lim = half_width - C.SIDELINE_MARGIN_YD
-    x_lim = max_x - C.SIDELINE_MARGIN_YD
+    # In the end zone he sits down short of the end line, in front of the defender who
+    # guards it, instead of running into the boundary.
+    x_lim = max_x - C.END_LINE_SIT_YD
     vmax = top_speed(ratings.speed)
     acc = acceleration(ratings.acceleration)
     loss = turn_loss(ratings.agility, ratings.change_of_direction)
@@ -170,6 +172,7 @@ def run_route(
     leg = 0
     breaks: list[tuple[float, float]] = []
     first_break = None
+    sat = False
     for k in range(1, n_fine):
         t_ms = k * C.FINE_MS
         if leg < len(points):
@@ -197,10 +200,20 @@ def run_route(
                 speed *= 1.0 - loss * sharp
                 leg += 1
         elif not route.settle:
-            speed = min(vmax, speed + acc * dt)
+            # the route is run: he carries on along its last leg at a cruising pace,
+            # staying in the QB's sight, no longer sprinting to a timed spot
+            cruise = vmax * C.POST_ROUTE_SPEED_FACTOR
+            speed = (
+                max(cruise, speed - acc * dt) if speed > cruise else min(cruise, speed + acc * dt)
+            )
             x += last_dir[0] * speed * dt
             y += last_dir[1] * speed * dt
-        x = min(x, x_lim)
+        if x > x_lim:
+            if not sat:  # throttling down at the back line fools a defender like a stop
+                sat = True
+                breaks.append((float(t_ms), C.SETTLE_SHARPNESS))
+                first_break = float(t_ms) if first_break is None else first_break
+            x = x_lim
         y = max(-y_lim, min(y_lim, y))
         xs[k], ys[k] = x, y
     xs.flags.writeable = ys.flags.writeable = False  # cached: shared by every scenario
@@ -282,7 +295,8 @@ class PreparedPair:
     # offense
     qb_x: float
     qb_y: float
-    path_x: np.ndarray  # (rows, n_fine) float32: offensive roles, then zone landmark rows
+    path_x: np.ndarray  # (F, rows, n_fine) float32 flat: each follower's anticipated view of
+    #   the offensive roles, then the zone landmark rows
     path_y: np.ndarray
     n_fine: int
     step_x: np.ndarray  # (roles, n_steps) float32 position at each step
@@ -292,6 +306,8 @@ class PreparedPair:
     n_steps: int
     throw: ThrowTable  # a clean throw
     pressured_throw: ThrowTable
+    read_bias: np.ndarray  # (roles, n_steps) yd added to the openness wanted: all of it
+    flight_bias: np.ndarray  # (roles, n_steps) the part that comes from the ball's flight
     reads: dict[int, int]  # decision step -> role index read at that step
     progression: np.ndarray  # role indices
     forced_step: int
@@ -310,9 +326,14 @@ class PreparedPair:
     accel: np.ndarray  # (D, 1)
     turn: np.ndarray  # (D, 1)
     reaction_ms: np.ndarray  # (D,) base reaction time
+    ball_read: np.ndarray  # (D, 1) time to read a thrown ball = reaction × this
+    contest_cover: np.ndarray  # (D,) how hard this defender contests a catch
+    pull_skill: np.ndarray  # (D, 1) flag-pulling skill (z units, before the carrier's)
+    carrier_skill: np.ndarray  # (roles,) the same for the carrier (subtracted)
+    evade: np.ndarray  # (roles,) how far the carrier bends his run away from a pursuer
     look_factor: np.ndarray  # (F, 1) look-back = reaction × factor (+ lag for man)
     cushion_x: np.ndarray  # (F, 1)
-    follow_base: np.ndarray  # (n_steps, F, 1) int32 row × n_fine of the point each follows
+    follow_base: np.ndarray  # (n_steps, F, 1) int32 offset of the path each follows
     zone_x: np.ndarray  # (Z, 1)
     zone_y: np.ndarray
     zone_r: np.ndarray
@@ -353,6 +374,21 @@ def read_schedule(first_breaks, roles, latency_ms, forced_step) -> dict[int, int
             return reads
         current = (ready, roles[k % len(roles)])
         k += 1
+
+
+def read_bias(aim_x: np.ndarray, situation: Situation) -> np.ndarray:
+    """Yards added to the openness the QB wants from a read whose catch point is aim_x, by
+    the situation: on a late down he wants the throw that reaches the line to gain, near
+    the goal line the one in the end zone (a short catch there must be more open to be
+    worth it)."""
+    bias = np.zeros(aim_x.shape, dtype=np.float32)
+    if situation.down >= C.LATE_DOWN and situation.distance < situation.yardline:
+        short = aim_x < situation.distance
+        bias += np.where(short, C.SHORT_OF_STICKS_YD, -C.PAST_STICKS_YD)
+    if situation.yardline <= C.GOAL_TO_GO_YD:
+        in_end_zone = aim_x >= situation.yardline
+        bias += np.where(in_end_zone, -C.IN_END_ZONE_YD, C.SHORT_OF_GOAL_YD)
+    return bias
 
 
 def _validate(play: PlayInput, scenario: ScenarioInput, rules: Ruleset, situation: Situation):
@@ -455,6 +491,10 @@ def prepare(
         C.PRESSURE_SIGMA_FACTOR,
     )
 
+    # the longer the ball is in the air the less what he sees now says about the catch
+    flight_s = (clean.arrival - np.arange(n_steps)[None, :]) * dt_s
+    flight_bias = (C.OPEN_PER_FLIGHT_S * flight_s).astype(np.float32)
+    bias = read_bias(clean.aim_x, situation) + flight_bias
     progression = [r for r in (play.progression or eligible) if r in eligible]
     reads = read_schedule(
         [paths[role_index[r]].first_break_ms for r in progression],
@@ -462,9 +502,20 @@ def prepare(
         float(qb.decision_latency_ms),
         forced_step,
     )
+    # As the play goes on he settles for less: from his first read on, the openness he
+    # wants falls by OPEN_DECAY_PER_S a second.
+    if reads:
+        since_s = (np.arange(n_steps) - release_steps - min(reads)) * dt_s
+        bias -= (C.OPEN_DECAY_PER_S * np.maximum(since_s, 0.0)).astype(np.float32)[None, :]
 
     # --- defense -----------------------------------------------------------------------
-    assignments = resolve_assignments(scenario.defenders, alignment, eligible)
+    # A landmark behind the end line is pulled in: near the goal the deep zones are the
+    # back of the end zone.
+    deepest = bounds[1] - C.END_LINE_MARGIN_YD - C.ZONE_CUSHION_YD
+    assignments = [
+        replace(a, zone_x=min(a.zone_x, deepest)) if a.duty == ZONE else a
+        for a in resolve_assignments(scenario.defenders, alignment, eligible)
+    ]
     group = {MAN: 0, ZONE: 1, RUSH: 2}
     rows = sorted(assignments, key=lambda a: (group[a.duty], a.index))
     mans = [a for a in rows if a.duty == MAN]
@@ -501,6 +552,8 @@ def prepare(
         follow[:, i] = r
         rx = alignment[a.target][0]
         cushion[i] = min(max(a.x - rx, 0.0), C.MAN_CUSHION_MAX_YD)
+        # a good cover man reads his receiver's release and hips: a shorter look-back
+        look[i] = C.MAN_READ_BASE - C.MAN_READ_SLOPE * d_ratings[i].man_coverage / 100.0
         off = ratings[r]
         off_skill = (off.route_running + off.change_of_direction) / 2.0
         dr = d_ratings[i]
@@ -510,36 +563,105 @@ def prepare(
             step = min(n_steps - 1, math.ceil(t_ms / C.DT_MS))
             impulse[step, i] += C.BREAK_LAG_MS * sharp * skill
     step_ms = np.arange(n_steps) * C.DT_MS
+    # Which eligible receiver is inside which zone at each step, as each zone defender
+    # sees it (his look-back), so that a zone can hand a receiver on to the next one.
+    manned = {a.target for a in mans}
+    zone_seen, zone_inside, zone_drop = [], [], []
     for j, z in enumerate(zones):
         i = n_man + j
         dr = d_ratings[i]
         look[i] = C.ZONE_READ_BASE - C.ZONE_READ_SLOPE * dr.zone_coverage / 100.0
         cushion[i] = C.ZONE_CUSHION_YD
-        landmark_row = len(roles) + j
-        drop_ms = (
+        zone_drop.append(
             dr.reaction_time_ms + 1000.0 * math.hypot(z.x - z.zone_x, z.y - z.zone_y) / vmax[i]
         )
         seen = np.clip(
             ((step_ms - dr.reaction_time_ms * look[i]) / C.FINE_MS).round(), 0, n_fine - 1
-        )
-        seen = seen.astype(np.int64)
+        ).astype(np.int64)
+        zone_seen.append(seen)
+        reach = z.zone_radius + C.ZONE_AWARENESS_YD
+        inside = {}
+        for role in eligible:
+            r = role_index[role]
+            rx, ry = off_x[r, seen], off_y[r, seen]
+            here = np.hypot(rx - z.zone_x, ry - z.zone_y) <= reach
+            if z.zone_x >= C.ZONE_DEEP_X_YD:  # a deep zone runs back to the end line
+                here |= (rx >= z.zone_x) & (np.abs(ry - z.zone_y) <= reach)
+            inside[r] = here
+        zone_inside.append(inside)
+    for j, z in enumerate(zones):
+        i = n_man + j
+        seen = zone_seen[j]
+        landmark_row = len(roles) + j
         best = np.full(n_steps, landmark_row, dtype=np.int64)
         best_x = np.full(n_steps, -np.inf)
         for role in eligible:
             r = role_index[role]
-            rx, ry = off_x[r, seen], off_y[r, seen]
-            reach = z.zone_radius + C.ZONE_AWARENESS_YD
-            inside = np.hypot(rx - z.zone_x, ry - z.zone_y) <= reach
-            if z.zone_x >= C.ZONE_DEEP_X_YD:  # a deep zone runs back to the end line
-                inside |= (rx >= z.zone_x) & (np.abs(ry - z.zone_y) <= reach)
-            deeper = inside & (rx > best_x)  # the most dangerous: the deepest one in the zone
+            # the most dangerous: the deepest; a receiver nobody has in man comes before
+            # one who would be doubled (for a deep zone, once he is past the deep-zone
+            # depth: the safety helps on the uncovered vertical, not on a drag)
+            rx = off_x[r, seen]
+            spare = role not in manned
+            if z.zone_x >= C.ZONE_DEEP_X_YD:
+                spare = spare & (rx >= C.ZONE_DEEP_X_YD)
+            rx = rx + C.UNMANNED_PRIORITY_YD * spare
+            deeper = zone_inside[j][r] & (rx > best_x)
             best = np.where(deeper, r, best)
             best_x = np.where(deeper, rx, best_x)
-        best[step_ms < drop_ms] = landmark_row  # still dropping to the landmark
+        dropping = step_ms < zone_drop[j]
+        best[dropping] = landmark_row
+        if z.zone_x < C.ZONE_DEEP_X_YD:
+            # An empty underneath zone keeps carrying the receiver it had until another
+            # zone picks him up (he is passed on) or he is too far from the landmark; a
+            # receiver with a man defender on him is left to that man.
+            carry_reach = C.ZONE_CARRY_FACTOR * z.zone_radius
+            spare_here = best_x >= C.UNMANNED_PRIORITY_YD / 2  # a spare receiver inside
+            for k in range(1, n_steps):
+                if spare_here[k] or dropping[k]:
+                    continue
+                r = int(best[k - 1])
+                if r == landmark_row or roles[r] in manned:
+                    continue
+                if any(
+                    zone_inside[o][r][k]
+                    for o, other in enumerate(zones)
+                    if o != j and other.zone_x < C.ZONE_DEEP_X_YD
+                ):
+                    continue  # passed on to the next underneath zone
+                rx, ry = off_x[r, seen[k]], off_y[r, seen[k]]
+                if math.hypot(rx - z.zone_x, ry - z.zone_y) <= carry_reach:
+                    best[k] = r
+                    spare_here[k] = True
         follow[:, i] = best
-    follow_base = (follow * n_fine).astype(np.int32)[:, :, None]
+    # A follower sees where a receiver was `look` ago and how he was moving then, and runs
+    # to where that says the receiver is now (his nominal look-back times the velocity):
+    # on a straight run he stays with him; at a break he is fooled for as long as he
+    # looks back. One anticipated copy of every path per follower, so the loop does a
+    # single look-up.
+    n_rows = path_x.shape[0]
+    window = C.VELOCITY_WINDOW
+    vel_x = path_x - np.concatenate(
+        [np.repeat(path_x[:, :1], window, axis=1), path_x[:, :-window]], axis=1
+    )
+    vel_y = path_y - np.concatenate(
+        [np.repeat(path_y[:, :1], window, axis=1), path_y[:, :-window]], axis=1
+    )
+    gain = reaction[:n_follow] * look * (C.ANTICIPATION / (window * C.FINE_MS))
+    ant_x = (path_x[None, :, :] + vel_x[None, :, :] * gain[:, None, None]).astype(np.float32)
+    ant_y = (path_y[None, :, :] + vel_y[None, :, :] * gain[:, None, None]).astype(np.float32)
+    path_x, path_y = ant_x, ant_y
+    row_base = (np.arange(n_follow) * n_rows * n_fine)[None, :]
+    follow_base = (row_base + follow * n_fine).astype(np.int32)[:, :, None]
 
     rush_ratings = d_ratings[n_follow:]
+    cover = [r.man_coverage for r in d_ratings[:n_man]] + [
+        r.zone_coverage for r in d_ratings[n_man:]
+    ]
+    ball_read = [C.BALL_READ_BASE - C.BALL_READ_COVER * c / 100.0 for c in cover]
+
+    def agility(r):
+        return (r.agility + r.change_of_direction) / 2.0 / 100.0
+
     return PreparedPair(
         rules=rules,
         situation=situation,
@@ -564,6 +686,8 @@ def prepare(
         n_steps=n_steps,
         throw=clean,
         pressured_throw=pressured,
+        read_bias=bias,
+        flight_bias=flight_bias,
         reads=reads,
         progression=np.asarray([role_index[r] for r in progression], dtype=np.int64),
         forced_step=forced_step,
@@ -587,6 +711,19 @@ def prepare(
         accel=column([acceleration(r.acceleration) for r in d_ratings]),
         turn=column([turn_loss(r.agility, r.change_of_direction) for r in d_ratings]),
         reaction_ms=reaction,
+        ball_read=column(ball_read),
+        contest_cover=np.asarray(
+            [C.CONTEST_COVER_BASE + C.CONTEST_COVER_SLOPE * c / 100.0 for c in cover], np.float64
+        ),
+        pull_skill=column([C.PULL_Z_BASE + C.PULL_Z_SKILL * agility(r) for r in d_ratings]),
+        carrier_skill=np.asarray([C.PULL_Z_SKILL * agility(r) for r in ratings], np.float32),
+        evade=np.asarray(
+            [
+                C.EVADE_MAX * (C.EVADE_BASE + C.EVADE_PER_RATING * r.agility / 100.0)
+                for r in ratings
+            ],
+            np.float32,
+        ),
         look_factor=look.reshape(-1, 1),
         cushion_x=cushion.reshape(-1, 1),
         follow_base=follow_base,

@@ -53,21 +53,21 @@ def completion(outcomes, mask):
 
 
 def test_completion_rate_of_attempts(runs):
-    assert 0.55 <= runs["metrics"]["completion_rate"] <= 0.75
+    assert 0.58 <= runs["metrics"]["completion_rate"] <= 0.70
 
 
 def test_sack_rate_against_one_rusher_and_none_without(runs):
     vs_rush = (runs["rush"].result == SACK).mean()
-    assert 0.03 <= vs_rush <= 0.10
+    assert 0.03 <= vs_rush <= 0.09
     assert not (runs["no_rush"].result == SACK).any()
 
 
 def test_interception_rate_of_attempts(runs):
-    assert 0.02 <= runs["metrics"]["interception_rate"] <= 0.08
+    assert 0.025 <= runs["metrics"]["interception_rate"] <= 0.05
 
 
 def test_median_time_to_throw(runs):
-    assert 1500 <= runs["metrics"]["median_time_to_throw_ms"] <= 3500
+    assert 2000 <= runs["metrics"]["median_time_to_throw_ms"] <= 3000
 
 
 def test_completion_falls_with_air_depth(runs):
@@ -93,3 +93,41 @@ def test_tight_windows_complete_less_than_open_ones(runs):
     tight = completion(out, arrived & (separation < 1.0))
     wide_open = completion(out, arrived & (separation > 3.0))
     assert tight <= wide_open - 0.08
+
+
+def test_completion_by_depth_holds_the_bands_up_to_20_yards(runs):
+    # (21+ is above its 25-42 % band: see docs/engine.md, known limits)
+    by_depth = runs["metrics"]["completion_rate_by_depth"]
+    assert 0.70 <= by_depth["0-5"] <= 0.80
+    assert 0.60 <= by_depth["6-10"] <= 0.72
+    assert 0.50 <= by_depth["11-15"] <= 0.62
+    assert 0.42 <= by_depth["16-20"] <= 0.55
+
+
+def test_yards_per_attempt_and_per_dropback(runs):
+    m = runs["metrics"]
+    assert 6.0 <= m["yards_per_attempt"] <= 8.5
+    assert 5.5 <= m["net_yards_per_dropback"] <= 8.0
+
+
+def test_air_yards_and_deep_shots(runs):
+    m = runs["metrics"]
+    assert 6.0 <= m["air_yards_per_attempt"] <= 9.0
+    assert 0.08 <= m["deep_attempt_rate"] <= 0.15
+
+
+def test_explosive_plays(runs):
+    assert 0.06 <= runs["metrics"]["explosive_rate"] <= 0.12
+
+
+def test_pressure_against_a_rush(runs):
+    pressure = MetricsAggregator.of(runs["rush"]).metrics()["pressure_rate"]
+    assert 0.25 <= pressure <= 0.45
+
+
+def test_yards_after_the_catch_per_completion(runs):
+    assert 4.0 <= runs["metrics"]["yac_per_completion"] <= 6.5
+
+
+def test_throw_aways_happen_but_stay_rare(runs):
+    assert 0.02 <= runs["metrics"]["throw_away_rate"] <= 0.06

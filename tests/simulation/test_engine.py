@@ -97,17 +97,26 @@ def duties(scenario):
 
 
 def test_defense_calls_become_explicit_duties(demo):
-    # the defender over the ball at least 7 yd deep rushes; zones sit on the start spot
+    # the defender over the ball at least 7 yd deep rushes; zones drop to shell landmarks:
+    # in this Cover 1 the deep one is a lone safety whose zone spans the field
     mlb = duties(demo.scenarios["scenario_cover1_mlb_rush"])
     assert mlb["D3"] == (RUSH, None, None)
     assert mlb["D1"] == (ZONE, None, C.ZONE_RADIUS_UNDER_YD)
-    assert mlb["D2"] == (ZONE, None, C.ZONE_RADIUS_DEEP_YD)
+    assert mlb["D2"] == (ZONE, None, RULES.half_width - C.SIDELINE_MARGIN_YD)
+    spots = {
+        d.name: (d.zone_x, d.zone_y) for d in demo.scenarios["scenario_cover1_mlb_rush"].defenders
+    }
+    assert spots["D2"] == (14.0, 0.0)  # the deep middle
+    assert spots["D1"][0] < C.ZONE_DEEP_X_YD and spots["D1"][1] < -5  # the left flat
     # D3 (7, 0) and D4 (12, 0) are both over the ball: the shallower one rushes; MAN puts
     # the defenders within 5 yd of the LOS on auto man, the deep one in a zone
     man = duties(demo.scenarios["scenario_man_with_rush"])
     assert man["D3"][0] == RUSH
     assert man["D1"] == man["D2"] == man["D5"] == (MAN, AUTO, None)
-    assert man["D4"] == (ZONE, None, C.ZONE_RADIUS_DEEP_YD)
+    assert man["D4"] == (ZONE, None, RULES.half_width - C.SIDELINE_MARGIN_YD)
+    # two deep halves split the field with the usual deep radius
+    cover2 = duties(demo.scenarios["scenario_cover2_no_rush"])
+    assert cover2["D2"] == cover2["D4"] == (ZONE, None, C.ZONE_RADIUS_DEEP_YD)
     # D2 sits over the ball at 5 yd, too shallow to rush: D3 behind him rushes
     three_one = duties(demo.scenarios["scenario_3_1_with_rush"])
     assert three_one["D3"][0] == RUSH
@@ -277,11 +286,12 @@ def test_only_a_rusher_sacks_and_the_rusher_is_whoever_the_scenario_says(demo):
 
 
 def test_a_sack_is_the_rusher_getting_there_not_a_clock(demo):
-    out = run(demo, "play_spread_vertical", "scenario_man_with_rush", n=4096)
+    # Trips Flood against the MLB rushing (D3): the pair where the QB is sacked most
+    out = run(demo, "play_trips_flood", "scenario_cover1_mlb_rush", n=4096)
     sack_times = out.time_to_throw_ms[out.result == SACK]
     assert len(np.unique(sack_times)) > 5
     slow = {**demo.defense, "D3": DefenseRatings(speed=10, acceleration=10, pass_rush=10)}
-    slower = run(demo, "play_spread_vertical", "scenario_man_with_rush", n=4096, defense=slow)
+    slower = run(demo, "play_trips_flood", "scenario_cover1_mlb_rush", n=4096, defense=slow)
     slow_sacks = slower.time_to_throw_ms[slower.result == SACK]
     assert len(slow_sacks) < len(sack_times)
     assert len(slow_sacks) == 0 or np.median(slow_sacks) > np.median(sack_times)
