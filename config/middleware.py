@@ -1,3 +1,9 @@
+from contextlib import contextmanager
+
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.http import JsonResponse
 
 from config.api import error_body
@@ -18,4 +24,67 @@ class ApiNotFoundMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
         ):
             return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+        return response
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@contextmanager
+def _deferred_transactions(connection):
+    """On SQLite, transactions opened meanwhile begin DEFERRED: a read inside
+    `transaction.atomic()` (the admin's change form) takes no write lock; a write in
+    it takes the lock at its first write."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.fieldos_reading = True
+    if connection.connection is not None:
+        connection.transaction_mode = None
+    try:
+        yield
+    finally:
+        connection.fieldos_reading = False
+        if connection.connection is not None:
+            configured = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode")
+            connection.transaction_mode = configured.upper() if configured else None
+
+
+@receiver(connection_created)
+def _opened_while_reading(sender, connection, **kwargs):
+    # Opening a connection sets the mode from the settings again.
+    if getattr(connection, "fieldos_reading", False):
+        connection.transaction_mode = None
+
+
+class AtomicWritesMiddleware:
+    """A request that may write (POST, PUT, PATCH, DELETE) runs its view in one
+    transaction, rolled back when the view fails or answers an API error — what
+    ATOMIC_REQUESTS does. Reads run in autocommit: on SQLite a transaction around a
+    GET would begin IMMEDIATE and hold the database's one write lock for the whole
+    request, so one slow page would stall every other writer (the worker included).
+
+    It must be the last middleware: it calls the view from process_view, so the
+    process_view of every middleware before it (CSRF) has run."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in READ_METHODS:
+            with _deferred_transactions(db_connection):
+                return self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in READ_METHODS:
+            return None
+        with transaction.atomic():
+            response = view_func(request, *view_args, **view_kwargs)
+            if response is None:
+                raise ValueError(f"The view {view_func.__qualname__} returned None.")
+            # DRF turns exceptions into error responses and, with ATOMIC_REQUESTS,
+            # marks the transaction for rollback; do the same.
+            if getattr(response, "exception", False):
+                transaction.set_rollback(True)
         return response

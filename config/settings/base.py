@@ -9,8 +9,11 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Values in the environment win over the file. `make run` writes the install's own
+# SECRET_KEY there (scripts/dev-secret.sh); FIELDOS_ENV_FILE points elsewhere.
+ENV_FILE = Path(env.str("FIELDOS_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.ApiNotFoundMiddleware",
+    # Last, so every other middleware's process_view (CSRF above all) runs first.
+    "config.middleware.AtomicWritesMiddleware",
 ]
 
 # Security headers on every response (Django's defaults, stated so they stay).
@@ -87,15 +92,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Requests that write (POST, PUT, PATCH, DELETE) run in one transaction each; reads do
+# not (config.middleware.AtomicWritesMiddleware, instead of ATOMIC_REQUESTS, which would
+# also make every GET a writer on SQLite).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write at the same time: WAL lets readers go on while
     # one writes, IMMEDIATE transactions queue writers instead of failing, and the
-    # timeout makes them wait rather than answer "database is locked".
+    # timeout makes them wait rather than answer "database is locked". Reads take no
+    # write lock (the middleware makes a GET's transactions deferred).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env.float("SQLITE_TIMEOUT", default=20),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
