@@ -9,8 +9,11 @@ class UserManager(BaseUserManager):
 
     @staticmethod
     def normalize_email_address(email):
-        # The whole address is compared case-insensitively, so store it lower-cased.
-        return (email or "").strip().lower()
+        # NFKC, stripped, lower-cased: the whole address is compared case-insensitively
+        # and a full-width or other compatibility letter is the plain one.
+        from accounts.validation import normalize_email
+
+        return normalize_email(email)
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=self.normalize_email_address(email))

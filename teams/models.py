@@ -58,6 +58,42 @@ class Membership(models.Model):
         return f"{self.user} – {self.team} ({self.role})"
 
 
+class Invitation(models.Model):
+    """An owner's offer of a role in a team to whoever logs in with `email`. Nothing
+    about that email's account (whether there is one) shows to the team; the invitee
+    accepts (becoming a member with `role`) or declines; an owner may revoke it
+    (delete) while it is pending."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address", max_length=254)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=Q(status="pending"),
+                name="invitation_team_email_pending_unique",
+                violation_error_message="This email address already has a pending invitation.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.team} ({self.role}, {self.status})"
+
+
 class TeamOwnedManager(models.Manager):
     def get_by_natural_key(self, team_slug, name):
         return self.get(team__slug=team_slug, name=name)

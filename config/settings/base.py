@@ -149,6 +149,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # Login and register, per client IP. Documented in docs/api.md.
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
+        # Invitations sent, per owner.
+        "invite": env("INVITE_THROTTLE_RATE", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -172,7 +174,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Situation buckets appear in several serializers; one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"SituationEnum": "playbook.constants.Bucket"},
+    "ENUM_NAME_OVERRIDES": {
+        "SituationEnum": "playbook.constants.Bucket",
+        "MembershipRoleEnum": "teams.models.Role",
+        "StatusEnum": "simulation.models.JobStatus",
+    },
 }
 
 # Long work (simulations, training) runs as django-tasks jobs stored in the database;
