@@ -4,6 +4,20 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+def revoke_refresh_tokens(user):
+    """Blacklist every refresh token of `user` that is still valid: after a password
+    change no other session can get a new access token (and the old access tokens fail
+    too: SIMPLE_JWT's CHECK_REVOKE_TOKEN)."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -65,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = UserManager.normalize_email_address(self.email)
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new raw password until the save; a login's hash
+        # upgrade does not (it clears it first).
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            revoke_refresh_tokens(self)
 
     def get_full_name(self):
         return self.display_name or self.email

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import health
+from config.views import admin_login, health
 
 admin.site.site_header = "FieldOS"
 admin.site.site_title = "FieldOS"
 admin.site.index_title = "Playbook, simulations and teams"
 
 urlpatterns = [
+    path("admin/login/", admin_login),  # throttled; otherwise the admin's own login
     path("admin/", admin.site.urls),
     path("api/health/", health, name="health"),
     path("api/auth/", include("accounts.api.urls")),

@@ -146,9 +146,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # How many proxies in front of the server append to X-Forwarded-For (1 behind one
+    # nginx). 0: the header is ignored and the client is REMOTE_ADDR, so nobody can
+    # pick a new address per request to escape a throttle.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
-        # Login and register, per client IP. Documented in docs/api.md.
+        # Login and register (and the admin's login), per client IP and per account.
+        # Documented in docs/api.md.
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
+        "auth_account": env("AUTH_ACCOUNT_THROTTLE_RATE", default="10/minute"),
         # Invitations sent, per owner.
         "invite": env("INVITE_THROTTLE_RATE", default="30/hour"),
     },
@@ -161,6 +167,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a hash of the password hash: after a password change the old access
+    # tokens fail (the refresh tokens are blacklisted by User.save).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -11,6 +11,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="1000/minute"),
         "invite": env("INVITE_THROTTLE_RATE", default="1000/minute"),
+        "auth_account": env("AUTH_ACCOUNT_THROTTLE_RATE", default="1000/minute"),
     },
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
