@@ -4,19 +4,30 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.text import smart_split
+from rest_framework.filters import search_smart_split
 
 from config.api import error_body
 
 
+def _has_non_ascii_digit(text):
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
+
+
 class ApiNotFoundMiddleware:
     """Unknown URLs under /api/ answer in the API's JSON error shape even with DEBUG on,
-    where Django would show its HTML debug page (handler404 covers DEBUG off)."""
+    where Django would show its HTML debug page (handler404 covers DEBUG off).
+
+    A path with a non-ASCII digit ("²", "٣") is unknown too: the URL patterns' \\d
+    matches it, but no id is written that way (and int() refuses it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and _has_non_ascii_digit(request.path):
+            return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
         response = self.get_response(request)
         if (
             response.status_code == 404
@@ -88,3 +99,39 @@ class AtomicWritesMiddleware:
             if getattr(response, "exception", False):
                 transaction.set_rollback(True)
         return response
+
+
+MAX_SEARCH_TERMS = 20
+
+
+class SearchTermsMiddleware:
+    """At most MAX_SEARCH_TERMS words in a search: the API's ?search= and the admin's
+    ?q= become one condition per word per field, and on SQLite a thousand words make a
+    query too large to run ("Expression tree is too large"). More is a 400 that says
+    so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            terms = self._count(request.GET.getlist("search"), search_smart_split)
+            if terms > MAX_SEARCH_TERMS:
+                message = self._message(terms)
+                body = error_body(400, "invalid", f"search: {message}", {"search": [message]})
+                return JsonResponse(body, status=400)
+        elif request.path.startswith("/admin/"):
+            terms = self._count(request.GET.getlist("q"), smart_split)
+            if terms > MAX_SEARCH_TERMS:
+                return HttpResponseBadRequest(
+                    self._message(terms), content_type="text/plain; charset=utf-8"
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _count(values, split):
+        return sum(len(list(split(value))) for value in values)
+
+    @staticmethod
+    def _message(terms):
+        return f"Search for at most {MAX_SEARCH_TERMS} words at once; this has {terms}."

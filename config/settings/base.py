@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.ApiNotFoundMiddleware",
+    "config.middleware.SearchTermsMiddleware",
     # Last, so every other middleware's process_view (CSRF above all) runs first.
     "config.middleware.AtomicWritesMiddleware",
 ]
