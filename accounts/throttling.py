@@ -6,7 +6,6 @@ client), so neither a changing header nor many addresses buy more guesses."""
 import hashlib
 from types import SimpleNamespace
 
-from rest_framework.exceptions import ParseError
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from accounts.validation import normalize_email
@@ -15,11 +14,10 @@ AUTH_VIEW = SimpleNamespace(throttle_scope="auth")
 
 
 def account_of(request):
-    """The email a login/register body names ("username" in the admin's form)."""
-    try:
-        data = request.data if hasattr(request, "data") else request.POST
-    except ParseError:
-        return ""
+    """The email a login/register body names ("username" in the admin's form). A body
+    that does not parse raises its ParseError here (DRF would answer an empty body to
+    the view after a failed parse)."""
+    data = request.data if hasattr(request, "data") else request.POST
     value = data.get("email") or data.get("username") if hasattr(data, "get") else None
     return normalize_email(value) if isinstance(value, str) else ""
 

@@ -56,6 +56,11 @@ def text_problem(value, invisible=False):
         return None
     for char in value:
         if _refused(char) or (invisible and _invisible(char)):
+            # NUL and surrogates in DRF's own words (its CharField refuses them too)
+            if char == "\x00":
+                return "Null characters are not allowed (U+0000)."
+            if 0xD800 <= ord(char) <= 0xDFFF:
+                return f"Surrogate characters are not allowed: U+{ord(char):04X}."
             return f"Contains {_describe(char)}, which is not allowed here."
     return None
 

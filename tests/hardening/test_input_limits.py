@@ -119,7 +119,7 @@ def test_a_lone_surrogate_is_refused(seeded):
         f"/api/teams/{a.team.pk}/players/", body, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "surrogate" in response.content.decode()
+    assert "surrogate" in response.content.decode().lower()
 
 
 def test_tabs_and_newlines_in_notes_are_fine(seeded):

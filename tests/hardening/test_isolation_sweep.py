@@ -26,6 +26,7 @@ UNSCOPED = {
     "/api/auth/login/",
     "/api/auth/logout/",
     "/api/auth/me/",
+    "/api/auth/password/",
     "/api/auth/refresh/",
     "/api/auth/register/",
     "/api/health/",
