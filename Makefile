@@ -27,10 +27,13 @@ demo: migrate
 	$(PY) manage.py setup_demo
 
 # The web server and a background worker (simulations, training); Ctrl-C stops both.
+# The worker is supervised (restarted when it exits) and recovers dead workers' jobs;
+# the install's own SECRET_KEY is generated into .env (git-ignored) on the first run.
 run: demo
+	@bash scripts/dev-secret.sh .env
 	@echo "Serving FieldOS on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
 	@trap 'kill 0' INT TERM EXIT; \
-		$(PY) manage.py db_worker --no-reload --interval 0.5 & \
+		$(PY) manage.py run_worker --supervise --no-reload --interval 0.5 & \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # ruff, then the import contracts in pyproject.toml (layers, pure packages, no cycles).

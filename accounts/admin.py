@@ -3,18 +3,21 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import User
+from accounts.validation import EmailAddressFormField
 
 
 class FieldOSUserCreationForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name")
+        field_classes = {"email": EmailAddressFormField}
 
 
 class FieldOSUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+        field_classes = {"email": EmailAddressFormField}
 
 
 @admin.register(User)

@@ -1,7 +1,22 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+def revoke_refresh_tokens(user):
+    """Blacklist every refresh token of `user` that is still valid: after a password
+    change no other session can get a new access token (and the old access tokens fail
+    too: SIMPLE_JWT's CHECK_REVOKE_TOKEN)."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
 
 
 class UserManager(BaseUserManager):
@@ -9,8 +24,11 @@ class UserManager(BaseUserManager):
 
     @staticmethod
     def normalize_email_address(email):
-        # The whole address is compared case-insensitively, so store it lower-cased.
-        return (email or "").strip().lower()
+        # NFKC, stripped, lower-cased: the whole address is compared case-insensitively
+        # and a full-width or other compatibility letter is the plain one.
+        from accounts.validation import normalize_email
+
+        return normalize_email(email)
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=self.normalize_email_address(email))
@@ -62,6 +80,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = UserManager.normalize_email_address(self.email)
+
+    def clean_fields(self, exclude=None):
+        from teams.models import check_text_fields
+
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, messages in check_text_fields(self, {"password", *(exclude or ())}).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new raw password until the save; a login's hash
+        # upgrade does not (it clears it first).
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            revoke_refresh_tokens(self)
 
     def get_full_name(self):
         return self.display_name or self.email

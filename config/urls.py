@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import health, home
+from config.views import admin_login, health, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("admin/login/", admin_login),  # throttled; otherwise the admin's own login
     path("admin/", admin.site.urls),
     path("api/health/", health, name="health"),
     path("api/auth/", include("accounts.api.urls")),

@@ -66,7 +66,8 @@ def url_template(name, argument, placeholder, **kwargs):
 
 
 def number_or_none(value):
-    return int(value) if str(value).isdigit() and int(value) <= MAX_ID else None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
 
 
 def lined_up(defenders, start, eligible):

@@ -63,6 +63,7 @@ export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=false
 export AUTH_THROTTLE_RATE=100000/minute
+export AUTH_ACCOUNT_THROTTLE_RATE=100000/minute
 export LOG_LEVEL=WARNING
 
 echo "== migrate and load the demo team"

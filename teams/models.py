@@ -1,7 +1,46 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from config.text import find_problems, text_problem
+
+
+def check_text_fields(instance, exclude=None):
+    """{field: [message]} for every text field (and every string in a JSON field) of
+    `instance` holding a character config/text.py refuses; models call it from
+    clean_fields(), so every admin form refuses them on the field."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if exclude and field.name in exclude:
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(field, models.CharField | models.TextField):
+            problem = text_problem(value)
+            if problem:
+                errors[field.name] = [problem]
+        elif isinstance(field, models.JSONField) and value:
+            problems = find_problems(value)
+            if problems:
+                errors[field.name] = [problems[0][1]]
+    return errors
+
+
+class TextCheckedModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, messages in check_text_fields(self, exclude).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Role(models.TextChoices):
@@ -18,7 +57,7 @@ class TeamManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Team(models.Model):
+class Team(TextCheckedModel):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and imports.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -58,6 +97,42 @@ class Membership(models.Model):
         return f"{self.user} – {self.team} ({self.role})"
 
 
+class Invitation(models.Model):
+    """An owner's offer of a role in a team to whoever logs in with `email`. Nothing
+    about that email's account (whether there is one) shows to the team; the invitee
+    accepts (becoming a member with `role`) or declines; an owner may revoke it
+    (delete) while it is pending."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address", max_length=254)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=Q(status="pending"),
+                name="invitation_team_email_pending_unique",
+                violation_error_message="This email address already has a pending invitation.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.team} ({self.role}, {self.status})"
+
+
 class TeamOwnedManager(models.Manager):
     def get_by_natural_key(self, team_slug, name):
         return self.get(team__slug=team_slug, name=name)
@@ -75,7 +150,7 @@ class HistoryExtras(models.Model):
         abstract = True
 
 
-class TeamOwnedModel(models.Model):
+class TeamOwnedModel(TextCheckedModel):
     """Base for every object a team owns: team, name, optional external_id
     (unique per team and kind when set), timestamps, an edit `version` (optimistic
     concurrency) and an audit `history` of every create/update/delete."""

@@ -1035,10 +1035,19 @@ class TestMembersAndTeams:
         membership.refresh_from_db()
         assert membership.role == Role.OWNER
 
+    def invitations(self, team):
+        return reverse("invitation-list", kwargs={"team_id": team.pk})
+
+    def test_unknown_emails_are_invited_like_known_ones(self, owner_api, team):
+        # Adding by email used to answer "register first" for an unknown address (an
+        # account oracle); people join by invitation now, whatever the address.
+        response = owner_api.post(self.invitations(team), {"email": "nobody@example.com"})
+        assert response.status_code == 201
+        assert owner_api.post(self.members(team), {"email": "x@example.com"}).status_code == 405
+
     @pytest.mark.parametrize(
         ("body", "field", "text"),
         [
-            ({"email": "nobody@example.com"}, "email", "register first"),
             ({"email": "not an email"}, "email", "valid email"),
             ({"email": None}, "email", "may not be null"),
             ({"role": "owner"}, "email", "required"),
@@ -1049,13 +1058,15 @@ class TestMembersAndTeams:
     def test_bad_member_additions(self, owner_api, team, user, body, field, text):
         if body.get("email") == "EXISTING":
             body = {**body, "email": user.email}
-        field_error(owner_api.post(self.members(team), body, format="json"), field, text)
+        field_error(owner_api.post(self.invitations(team), body, format="json"), field, text)
         assert not Membership.objects.filter(user=user).exists()
 
     def test_adding_a_member_twice_in_any_case_is_refused(self, owner_api, team, user):
-        response = owner_api.post(self.members(team), {"email": user.email, "role": "member"})
+        response = owner_api.post(self.invitations(team), {"email": user.email, "role": "member"})
         assert response.status_code == 201
-        response = owner_api.post(self.members(team), {"email": user.email.upper()})
+        accepted = client_for(user).post(f"/api/invitations/{response.json()['id']}/accept/")
+        assert accepted.status_code == 200
+        response = owner_api.post(self.invitations(team), {"email": user.email.upper()})
         field_error(response, "email", "already a member")
         assert Membership.objects.filter(user=user, team=team).count() == 1
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
     path("logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("me/", views.MeView.as_view(), name="auth-me"),
+    path("password/", views.PasswordChangeView.as_view(), name="auth-password"),
 ]

@@ -1,15 +1,18 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts.api.serializers import RegisterSerializer, UserSerializer
+from accounts.api.serializers import PasswordChangeSerializer, RegisterSerializer, UserSerializer
+from accounts.throttling import AccountRateThrottle
 
 
 class AuthThrottled:
-    """Login and register share the `auth` throttle scope (rate in settings, per IP)."""
+    """Login, register and password changes share the `auth` throttle scope (per client
+    IP) and the `auth_account` one (per email in the body); rates in settings."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, AccountRateThrottle]
     throttle_scope = "auth"
 
 
@@ -40,8 +43,22 @@ class LogoutView(jwt_views.TokenBlacklistView):
 
 
 @extend_schema(tags=["auth"])
+class PasswordChangeView(AuthThrottled, generics.GenericAPIView):
+    """Change your password (send the current one). Every other session ends: their
+    refresh tokens are blacklisted and their access tokens stop working. Answers with a
+    new token pair for this session."""
+
+    serializer_class = PasswordChangeSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.save())
+
+
+@extend_schema(tags=["auth"])
 class MeView(generics.RetrieveUpdateAPIView):
-    """The logged-in user's profile."""
+    """The logged-in user's profile. Changing the email needs `current_password`."""
 
     serializer_class = UserSerializer
     http_method_names = ["get", "patch", "put", "head", "options"]

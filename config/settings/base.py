@@ -9,8 +9,11 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Values in the environment win over the file. `make run` writes the install's own
+# SECRET_KEY there (scripts/dev-secret.sh); FIELDOS_ENV_FILE points elsewhere.
+ENV_FILE = Path(env.str("FIELDOS_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -51,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.ApiNotFoundMiddleware",
+    "config.middleware.SearchTermsMiddleware",
+    # Last, so every other middleware's process_view (CSRF above all) runs first.
+    "config.middleware.AtomicWritesMiddleware",
 ]
 
 # Security headers on every response (Django's defaults, stated so they stay).
@@ -89,15 +95,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Requests that write (POST, PUT, PATCH, DELETE) run in one transaction each; reads do
+# not (config.middleware.AtomicWritesMiddleware, instead of ATOMIC_REQUESTS, which would
+# also make every GET a writer on SQLite).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write at the same time: WAL lets readers go on while
     # one writes, IMMEDIATE transactions queue writers instead of failing, and the
-    # timeout makes them wait rather than answer "database is locked".
+    # timeout makes them wait rather than answer "database is locked". Reads take no
+    # write lock (the middleware makes a GET's transactions deferred).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env.float("SQLITE_TIMEOUT", default=20),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,9 +149,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.FieldOSAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # How many proxies in front of the server append to X-Forwarded-For (1 behind one
+    # nginx). 0: the header is ignored and the client is REMOTE_ADDR, so nobody can
+    # pick a new address per request to escape a throttle.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
-        # Login and register, per client IP. Documented in docs/api.md.
+        # Login and register (and the admin's login), per client IP and per account.
+        # Documented in docs/api.md.
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
+        "auth_account": env("AUTH_ACCOUNT_THROTTLE_RATE", default="10/minute"),
+        # Invitations sent, per owner.
+        "invite": env("INVITE_THROTTLE_RATE", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -153,6 +170,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a hash of the password hash: after a password change the old access
+    # tokens fail (the refresh tokens are blacklisted by User.save).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -172,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "SituationEnum": "playbook.constants.Bucket",
         "ShellEnum": "playbook.constants.Shell",
         "CoverageEnum": "playbook.constants.Coverage",
+        "MembershipRoleEnum": "teams.models.Role",
+        "StatusEnum": "simulation.models.JobStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

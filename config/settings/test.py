@@ -8,6 +8,10 @@ SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", default="1000/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env("AUTH_THROTTLE_RATE", default="1000/minute"),
+        "invite": env("INVITE_THROTTLE_RATE", default="1000/minute"),
+        "auth_account": env("AUTH_ACCOUNT_THROTTLE_RATE", default="1000/minute"),
+    },
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

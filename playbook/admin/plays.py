@@ -47,7 +47,7 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
         scenario_id = request.GET.get("scenario", "")
         scenario = (
             Scenario.objects.prefetch_related("defenders").get(pk=scenario_id, team=play.team_id)
-            if scenario_id.isdigit()
+            if scenario_id.isascii() and scenario_id.isdigit()
             else None
         )
         if name == "diagram" and ext in ("svg", "png"):

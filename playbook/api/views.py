@@ -75,7 +75,7 @@ def _same(before, after):
 
 
 def _is_id(value):
-    return str(value).isdigit() and int(value) <= MAX_ID
+    return str(value).isascii() and str(value).isdigit() and int(value) <= MAX_ID
 
 
 def _describe(objects):
@@ -108,7 +108,7 @@ class PlaybookViewSet(TeamScopedViewSet):
                     return conflict("version_mismatch", detail, status_code=412, version=current)
             body = request.data.get("version") if isinstance(request.data, dict) else None
             if body is not None:
-                if isinstance(body, bool) or not str(body).isdigit():
+                if isinstance(body, bool) or not (str(body).isascii() and str(body).isdigit()):
                     raise ValidationError({"version": ["Send the version number you loaded."]})
                 if int(body) != current:
                     detail = history.stale_message(type(obj), obj.pk, current, body)

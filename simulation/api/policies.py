@@ -298,7 +298,7 @@ class PolicyViewSet(
         scenario = None
         raw = request.query_params.get("scenario")
         if raw:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):
                 raise _bad("scenario", f"{raw!r} is not a scenario id.")
             scenario = get_object_or_404(Scenario.objects.filter(team=self.team), pk=int(raw))
         return Response(policies.policy_recommend(policy, bucket, scenario))

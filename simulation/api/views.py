@@ -96,7 +96,7 @@ class SimulationRunViewSet(
 
     def _trace_or_404(self, n):
         run = self.get_object()
-        if not str(n).isdigit() or int(n) > 2**31:
+        if not (str(n).isascii() and str(n).isdigit()) or int(n) > 2**31:
             raise Http404("No such trace.")
         return get_object_or_404(run.traces.select_related("run"), index=int(n))
 

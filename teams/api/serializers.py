@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from accounts.models import User
-from teams.models import Membership, Role, Team
+from accounts.validation import EmailAddressField
+from teams.models import Invitation, Membership, Role, Team
 from teams.services import unique_slug
 
 
@@ -40,30 +41,64 @@ class MemberUserSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
+    """A member; only the role changes (people join by accepting an invitation)."""
+
     user = MemberUserSerializer(read_only=True)
-    email = serializers.EmailField(
-        write_only=True, help_text="Email of an existing FieldOS account to add."
-    )
-    role = serializers.ChoiceField(
-        choices=Role.choices, required=False, help_text="Defaults to member when adding."
-    )
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "email", "role", "created_at"]
+        fields = ["id", "user", "role", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """What an owner sees of an invitation: never whether an account uses the email."""
+
+    email = EmailAddressField(
+        max_length=254, help_text="Who is invited; they accept after logging in with it."
+    )
+    role = serializers.ChoiceField(
+        choices=Role.choices, required=False, help_text="The role they get; member by default."
+    )
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "invited_by", "created_at", "responded_at"]
+        read_only_fields = ["id", "status", "created_at", "responded_at"]
 
     def get_fields(self):
         fields = super().get_fields()
-        if self.instance is not None:  # the person is fixed once added; only the role changes
-            fields["email"].required = False
+        if self.instance is not None:  # the address is fixed once invited; the role changes
             fields["email"].read_only = True
         return fields
 
-    def validate_email(self, value):
-        user = User.objects.filter(email__iexact=value.strip()).first()
-        if user is None:
+    def validate(self, attrs):
+        if self.instance is not None and self.instance.status != Invitation.Status.PENDING:
             raise serializers.ValidationError(
-                "No FieldOS account uses this email address; ask them to register first."
+                f"This invitation was {self.instance.status}; invite them again instead."
             )
-        return user
+        return attrs
+
+
+class InvitedTeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class MyInvitationSerializer(serializers.ModelSerializer):
+    """An invitation addressed to the caller."""
+
+    team = InvitedTeamSerializer(read_only=True)
+    invited_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "team", "role", "invited_by", "created_at"]
+        read_only_fields = fields
+
+    def get_invited_by(self, invitation) -> str:
+        inviter = invitation.invited_by
+        return str(inviter) if inviter is not None else ""

@@ -4,7 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from teams.models import Membership, Role
+from teams.models import Invitation, Membership, Role
+from tests.conftest import client_for
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -48,18 +49,23 @@ def test_coach_sees_only_own_teams(client, staff_coach, team, other_team):
     members_page = client.get(admin_url(Membership, "changelist")).content.decode()
     assert other_team.name not in members_page
     assert client.get(admin_url(type(team), "change", other_team.pk)).status_code == 302
-    add_page = client.get(admin_url(Membership, "add")).content.decode()
+    # people are invited, not added: the invitation's add page offers only own teams
+    add_page = client.get(admin_url(Invitation, "add")).content.decode()
     assert team.name in add_page and other_team.name not in add_page
 
 
 def test_coach_adds_member_by_email_in_admin(client, staff_coach, team):
     newcomer = UserFactory(email="newbie@example.com")
     client.force_login(staff_coach)
+    assert client.get(admin_url(Membership, "add")).status_code == 403  # invite instead
     response = client.post(
-        admin_url(Membership, "add"),
+        admin_url(Invitation, "add"),
         {"email": "NEWBIE@example.com", "team": team.pk, "role": "member"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    invitation = Invitation.objects.get(team=team, email="newbie@example.com")
+    accepted = client_for(newcomer).post(f"/api/invitations/{invitation.pk}/accept/")
+    assert accepted.status_code == 200
     assert Membership.objects.get(team=team, user=newcomer).role == Role.MEMBER
 
 

@@ -13,7 +13,7 @@ from playbook.models import Player, Ruleset
 from simulation import policies
 from simulation.models import PolicyAlgorithm
 from simulation.services import simulation_run_start
-from teams.models import Membership, Role
+from teams.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.playbook import builders as b
 
@@ -23,6 +23,7 @@ MARKER = "ZZLEAKZZ"  # in every name of team B; never in a response to team A
 ID_KINDS = {
     "formations": "formation",
     "games": "game",
+    "invitations": "invitation",
     "lineups": "lineup",
     "members": "membership",
     "playbooks": "playbook",
@@ -40,6 +41,8 @@ ID_KINDS = {
 def kind_of(path):
     """The kind behind `{id}` in a schema path, None when the path has no {id}."""
     parts = path.split("/")
+    if parts[2] == "invitations":  # /api/invitations/{id}/…: the caller's own invitations
+        return "invitation" if len(parts) > 3 and parts[3] == "{id}" else None
     return ID_KINDS.get(parts[4]) if len(parts) > 5 and parts[5] == "{id}" else None
 
 
@@ -149,6 +152,9 @@ def populate(prefix="", user=None):
         "policy": policy,
         "adoption": adoption,
         "membership": Membership.objects.filter(team=team).exclude(user=coach).first(),
+        "invitation": Invitation.objects.create(
+            team=team, email=f"{prefix.lower()}invitee@example.com", invited_by=coach
+        ),
     }
     return Seeded(team=team, coach=coach, objects=objects)
 

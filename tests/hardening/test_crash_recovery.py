@@ -367,7 +367,7 @@ def _counts(db, team):
 
 def _writing(db):
     """True while another connection holds the database's write lock (an open write
-    transaction: with ATOMIC_REQUESTS and IMMEDIATE transactions, a request's)."""
+    transaction: a write request runs in one IMMEDIATE transaction)."""
     connection = sqlite3.connect(db, timeout=0, isolation_level=None)
     try:
         connection.execute("BEGIN IMMEDIATE")

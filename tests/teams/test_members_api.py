@@ -7,6 +7,16 @@ from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
 
 
+def join(team, owner_client, email, role="member"):
+    """Invite `email` as an owner, accept as its user: the way into a team."""
+    invited = owner_client.post(invitations_url(team), {"email": email, "role": role})
+    assert invited.status_code == 201, invited.json()
+    user = UserFactory._meta.model.objects.get(email__iexact=email)
+    accepted = client_for(user).post(f"/api/invitations/{invited.json()['id']}/accept/")
+    assert accepted.status_code == 200, accepted.json()
+    return Membership.objects.get(team=team, user=user)
+
+
 class TestMembershipEndpoint(TeamScopedAPITests):
     basename = "membership"
     model = Membership
@@ -21,6 +31,32 @@ class TestMembershipEndpoint(TeamScopedAPITests):
     def update(self, obj):
         return {"role": "coach"}
 
+    # People join by invitation: POST …/members/ is gone, the rest of CRUD stays.
+
+    def test_writer_crud(self, team):
+        client = self.writer(team)
+        assert client.post(self.list_url(team), self.payload(team)).status_code == 405
+        obj = join(team, client, UserFactory().email, role="coach")
+        assert client.get(self.detail_url(obj)).json()["role"] == "coach"
+        updated = client.patch(self.detail_url(obj), {"role": "member"}, format="json")
+        assert updated.status_code == 200, updated.json()
+        assert client.delete(self.detail_url(obj)).status_code == 204
+        assert not self.model.objects.filter(pk=obj.pk).exists()
+
+    def test_team_is_set_from_url_not_body(self, team, other_team):
+        email = UserFactory().email
+        client = self.writer(team)
+        body = {"email": email, "team": other_team.pk}
+        invited = client.post(invitations_url(team), body, format="json")
+        assert invited.status_code == 201, invited.json()
+        user = UserFactory._meta.model.objects.get(email=email)
+        client_for(user).post(f"/api/invitations/{invited.json()['id']}/accept/")
+        assert Membership.objects.get(user=user).team_id == team.pk
+
+
+def invitations_url(team):
+    return reverse("invitation-list", kwargs={"team_id": team.pk})
+
 
 def members_url(team):
     return reverse("membership-list", kwargs={"team_id": team.pk})
@@ -34,36 +70,44 @@ def member_url(membership):
 class TestMembershipRules:
     def test_owner_adds_by_email_case_insensitively(self, team, owner):
         newcomer = UserFactory(email="new.player@example.com")
-        response = client_for(owner).post(
-            members_url(team), {"email": "New.Player@Example.com"}, format="json"
-        )
-        assert response.status_code == 201, response.json()
-        assert response.json()["role"] == "member"
-        assert response.json()["user"]["email"] == newcomer.email
+        membership = join(team, client_for(owner), "New.Player@Example.com")
+        assert membership.user == newcomer and membership.role == Role.MEMBER
+        listed = client_for(owner).get(members_url(team)).json()["results"]
+        assert newcomer.email in [row["user"]["email"] for row in listed]
 
-    def test_unknown_email_is_400(self, team, owner):
+    def test_unknown_email_is_invited_like_a_known_one(self, team, owner):
+        # Adding by email no longer says whether an account uses it (it was a 400 naming
+        # registration): the invitation waits for whoever registers with the address.
         response = client_for(owner).post(
-            members_url(team), {"email": "nobody@example.com"}, format="json"
+            invitations_url(team), {"email": "nobody@example.com"}, format="json"
         )
-        assert response.status_code == 400
-        assert "register" in response.json()["errors"]["email"][0]
+        assert response.status_code == 201
+        assert "register" not in response.content.decode()
+        assert not Membership.objects.filter(team=team, user__email="nobody@example.com")
 
     def test_adding_twice_is_400(self, team, owner, coach):
-        response = client_for(owner).post(members_url(team), {"email": coach.email}, format="json")
+        response = client_for(owner).post(
+            invitations_url(team), {"email": coach.email}, format="json"
+        )
         assert response.status_code == 400
         assert "already a member" in response.json()["errors"]["email"][0]
 
-    def test_coach_cannot_add_members(self, team, coach):
-        response = client_for(coach).post(
+    def test_members_are_no_longer_added_directly(self, team, owner):
+        response = client_for(owner).post(
             members_url(team), {"email": UserFactory().email}, format="json"
         )
-        assert response.status_code == 403
+        assert response.status_code == 405
+        assert Membership.objects.filter(team=team).count() == 1
+
+    def test_coach_cannot_add_members(self, team, coach):
+        for url in (members_url(team), invitations_url(team)):
+            response = client_for(coach).post(url, {"email": UserFactory().email}, format="json")
+            assert response.status_code == 403
 
     def test_member_cannot_add_members(self, team, member):
-        response = client_for(member).post(
-            members_url(team), {"email": UserFactory().email}, format="json"
-        )
-        assert response.status_code == 403
+        for url in (members_url(team), invitations_url(team)):
+            response = client_for(member).post(url, {"email": UserFactory().email}, format="json")
+            assert response.status_code == 403
 
     def test_last_owner_cannot_be_demoted(self, team, owner):
         mine = Membership.objects.get(team=team, user=owner)
