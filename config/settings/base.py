@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "teams",
     "playbook",
     "simulation",
+    "strategy",
 ]
 
 MIDDLEWARE = [
