@@ -22,9 +22,9 @@ def build_models(
     seed: int = 0,
     ep_caller: str = "best",
 ) -> tuple[EPModel, EPModel]:
-    """Both offenses' EP models: team's plays against opponent's defenses and the other
-    way round, solved together. Without an opponent (or the same one) the team plays
-    itself and one model serves both. ep_caller: whom EP assumes calls the plays
+    """Both offenses' EP models: team's plays against opponent's defense mix and the
+    other way round (each team-neutral). Without an opponent (or the same one) the team
+    plays itself and one model serves both. ep_caller: whom EP assumes calls the plays
     ("best" or "average")."""
     if opponent is None or opponent is team:
         table = sample_transitions(team, team, rules, n_episodes, seed)
@@ -32,8 +32,9 @@ def build_models(
         return model, model
     ours = sample_transitions(team, opponent, rules, n_episodes, seed)
     theirs = sample_transitions(opponent, team, rules, n_episodes, seed)
-    return solve_ep(
-        ours, opponent.weights(), rules, opponent=(theirs, team.weights()), caller=ep_caller
+    return (
+        solve_ep(ours, opponent.weights(), rules, caller=ep_caller),
+        solve_ep(theirs, team.weights(), rules, caller=ep_caller),
     )
 
 
@@ -117,9 +118,8 @@ def season(
     """n_games games against the opponent (itself by default): the season report and
     the full report of the first `reports` games."""
     models = build_models(team, opponent, rules, n_episodes, seed)
-    names = (team.name, (opponent or team).name if opponent is not team else team.name)
-    if names[0] == names[1]:
-        names = (names[0], f"{names[1]} (opponent)")
+    other = (opponent or team).name
+    names = (team.name, other if other != team.name else f"{other} (opponent)")
     result = simulate_games(
         models,
         n_games,

@@ -2,11 +2,13 @@
 
 EP(s) = max over our plays of E_defense-mix[ points of the snap + EP(next) ], where the
 next value is ours while the drive goes on and minus the other team's EP of the state it
-gets the ball in after a score, a turnover or a safety. Both teams' tables enter (for a
-playbook against a mix alone, the other team is the same team). The Bellman map is
-non-expansive, not a contraction (every drive hands the ball over, so the weights on
-the values add up to one), so plain value iteration can oscillate; the averaged
-iteration V ← (V + T V)/2 (Krasnosel'skii–Mann) converges to its fixed point.
+gets the ball in after a score, a turnover or a safety. EP is team-neutral: the other
+team's EP is valued like our own (between two unequal teams an endless alternating game
+has no stationary EP — the margin drifts by the difference of their drives every
+possession — so no fixed point exists). The Bellman map is non-expansive, not a
+contraction (every drive hands the ball over, so the weights on the values add up to
+one), so plain value iteration can oscillate; the averaged iteration V ← (V + T V)/2
+(Krasnosel'skii–Mann) converges to its fixed point.
 """
 
 from __future__ import annotations
@@ -96,22 +98,11 @@ def prepare_side(table: TransitionTable, weights, rules: DriveRules, grid: Grid)
     )
 
 
-def _links(sides, opponents):
-    """Per side: where each (state, bin) leaves the ball in the stacked value vector, and
-    the sign its value enters with (+ ours, - the other team's)."""
-    sizes = [s.grid.size for s in sides]
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    links = []
-    for i, side in enumerate(sides):
-        own = side.event == CONTINUE
-        idx = np.where(own, side.nxt + offsets[i], side.nxt + offsets[opponents[i]])
-        links.append((idx, np.where(own, 1.0, -1.0)))
-    return offsets, links
-
-
-def _continuation(sides, links, V):
-    """W[s, b]: points of the bin plus the value of where it leaves the ball, per side."""
-    return [side.points + sign * V[idx] for side, (idx, sign) in zip(sides, links, strict=True)]
+def _continuation(side: Side, V: np.ndarray) -> np.ndarray:
+    """W[s, b]: points of the bin plus the value of where it leaves the ball — ours while
+    the drive goes on, minus the other team's (valued like ours) once it has the ball."""
+    own = side.event == CONTINUE
+    return side.points + np.where(own, 1.0, -1.0) * V[side.nxt]
 
 
 def _q_mix(side: Side, W: np.ndarray) -> np.ndarray:
@@ -126,31 +117,23 @@ def _q_mix(side: Side, W: np.ndarray) -> np.ndarray:
 CALLERS = ("best", "average")
 
 
-def solve(
-    sides: list[Side], opponents: list[int], caller: str = "best"
-) -> tuple[list[np.ndarray], int]:
-    """The joint fixed point of every side's EP; returns (V per side, iterations).
-    caller "best": each offense calls its best play against the mix (value iteration);
+def solve(side: Side, caller: str = "best") -> tuple[np.ndarray, int]:
+    """The fixed point of the side's EP; returns (V, iterations).
+    caller "best": the offense calls its best play against the mix (value iteration);
     "average": every play of the playbook equally often (an analyst's average caller,
     against whom the better calls have positive EPA)."""
     if caller not in CALLERS:
         raise ValueError(f"caller {caller!r}: one of {', '.join(CALLERS)}")
     pick = (lambda q: q.max(axis=0)) if caller == "best" else (lambda q: q.mean(axis=0))
-    offsets, links = _links(sides, opponents)
-    sizes = [s.grid.size for s in sides]
-    V = np.zeros(sum(sizes))
+    V = np.zeros(side.grid.size)
     iteration = 0
     while iteration < MAX_ITERATIONS:
         iteration += 1
-        W = _continuation(sides, links, V)
-        TV = np.concatenate([pick(_q_mix(s, w)) for s, w in zip(sides, W, strict=True)])
+        TV = pick(_q_mix(side, _continuation(side, V)))
         if np.max(np.abs(TV - V)) < TOLERANCE:
-            V = TV
-            break
+            return TV, iteration
         V = 0.5 * (V + TV)
-    else:
-        raise RuntimeError("expected points did not converge")
-    return [V[o : o + n] for o, n in zip(offsets, sizes, strict=True)], iteration
+    raise RuntimeError("expected points did not converge")
 
 
 class EPModel:
@@ -257,28 +240,9 @@ class EPModel:
         return rows
 
 
-def solve_ep(
-    table: TransitionTable,
-    weights,
-    rules: DriveRules,
-    opponent: tuple[TransitionTable, np.ndarray] | None = None,
-    caller: str = "best",
-) -> EPModel | tuple[EPModel, EPModel]:
-    """EP of `table`'s offense against `weights` over its defenses. Without `opponent`,
-    the other team is the same team (the usual team-neutral EP). With `opponent`
-    (the other offense's table against our defenses, our defense weights), both teams'
-    models are solved together and returned as a pair."""
-    grid = Grid(rules)
-    sides = [prepare_side(table, weights, rules, grid)]
-    opponents = [0]
-    if opponent is not None:
-        sides.append(prepare_side(opponent[0], opponent[1], rules, grid))
-        opponents = [1, 0]
-    values, iterations = solve(sides, opponents, caller)
-    _, links = _links(sides, opponents)
-    W = _continuation(sides, links, np.concatenate(values))
-    models = [
-        EPModel(s, v, w, rules, iterations, caller)
-        for s, v, w in zip(sides, values, W, strict=True)
-    ]
-    return models[0] if opponent is None else (models[0], models[1])
+def solve_ep(table: TransitionTable, weights, rules: DriveRules, caller: str = "best") -> EPModel:
+    """EP of `table`'s offense against `weights` over its defenses (team-neutral: the
+    other team's EP is valued like ours)."""
+    side = prepare_side(table, weights, rules, Grid(rules))
+    V, iterations = solve(side, caller)
+    return EPModel(side, V, _continuation(side, V), rules, iterations, caller)

@@ -82,7 +82,8 @@ class EquilibriumCaller(Caller):
         return self._mix[s]
 
     def probs(self, states):
-        return np.array([self.mix(int(s)) for s in states]).reshape(len(states), -1)
+        rows = [self.mix(int(s)) for s in states]
+        return np.array(rows).reshape(len(states), len(self.model.plays))
 
 
 class GreedyBucketCaller(Caller):
@@ -393,7 +394,7 @@ def _snap(rules, model, other, caller, coord, games, states, u, try_policy):
     n = games.size
     probs = caller.probs(states)
     cum = np.cumsum(probs, axis=1)
-    plays = np.minimum((cum < u[:, [0]] * cum[:, [-1]]).sum(axis=1), probs.shape[1] - 1)
+    plays = np.minimum((cum <= u[:, [0]] * cum[:, [-1]]).sum(axis=1), probs.shape[1] - 1)
     defenses = coord.pick(games, states, u[:, 1])
     N = table.bins.shape[3]
     pick = np.minimum((u[:, 2] * N).astype(np.int64), N - 1)

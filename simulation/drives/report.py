@@ -177,7 +177,9 @@ def game_report(result: GameResult, game: int = 0) -> dict:
                 "play": model.table.play_names[int(s["play"][i])],
                 "defense": model.table.defense_names[int(s["defense"][i])],
                 "result": "TOUCHDOWN" if s["event"][i] == TD else kind,
-                "yards": int(s["value"][i]) if kind != "INTERCEPTION" else 0,
+                "yards": int(s["ytg"][i])
+                if s["event"][i] == TD
+                else (int(s["value"][i]) if kind != "INTERCEPTION" else 0),
                 "epa": round(float(s["epa"][i]), 3),
             }
         )

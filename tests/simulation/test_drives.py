@@ -419,3 +419,22 @@ def test_no_django_in_the_package():
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_two_teams_are_solved_together(demo):
+    weights = dict(zip(DEFENSES, (4.0, 0.0, 0.0, 1.0), strict=True))
+    rival = TeamSpec(
+        "Rival",
+        demo.plays,
+        demo.defenses,
+        defense_weights=weights,
+        offense_players=demo.offense_players,
+        defense_players=demo.defense_players,
+    )
+    ours, theirs = build_models(demo, rival, n_episodes=256, seed=3)
+    assert np.allclose(ours.weights, [0.8, 0, 0, 0.2]) and np.allclose(theirs.weights, 0.25)
+    same = build_models(demo, n_episodes=256, seed=3)[0]
+    # Against a different mix our EP differs, and so does theirs against our mix.
+    assert not np.allclose(ours.V, same.V) and not np.allclose(ours.V, theirs.V)
+    r = simulate_games((ours, theirs), 4, 3, seed=2, teams=("Demo", "Rival"))
+    assert season_report(r)["record"]["ties"] + sum(season_report(r)["record"].values()) > 0
