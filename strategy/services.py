@@ -403,9 +403,7 @@ def analysis_start(*, team, user=None, name="", **kwargs) -> Analysis:
         )
         analysis.refresh_from_db()
         return analysis
-    from strategy.tasks import run_analysis_task
-
-    transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
+    transaction.on_commit(lambda: enqueue(analysis.pk))
     return analysis
 
 
@@ -413,14 +411,18 @@ def analysis_cancel(analysis) -> bool:
     return jobs.cancel(analysis)
 
 
-def analysis_recover_stale(now=None, analysis=None):
-    """(requeued, failed): see strategy.jobs.recover."""
+def enqueue(analysis_id):
     from strategy.tasks import run_analysis_task
 
-    queryset = (
-        Analysis.objects.all() if analysis is None else Analysis.objects.filter(pk=analysis.pk)
-    )
-    return jobs.recover(Analysis, run_analysis_task.enqueue, now, queryset)
+    run_analysis_task.enqueue(analysis_id)
+
+
+def analysis_recover_stale(now=None, analysis=None):
+    """(requeued, failed): see strategy.jobs.recover."""
+    queryset = Analysis.objects.all()
+    if analysis is not None:
+        queryset = queryset.filter(pk=analysis.pk)
+    return jobs.recover(Analysis, lambda pk: enqueue(pk), now, queryset)
 
 
 # --- the work ---------------------------------------------------------------------------
