@@ -56,6 +56,8 @@ def _line(x1, y1, x2, y2, colour=GRID, width=1):
 
 
 def _field_label(L, ytg):
+    if ytg == L:
+        return "own goal"
     if 2 * ytg == L:
         return "50" if L == 100 else "mid"
     return f"own {L - ytg}" if 2 * ytg > L else str(ytg)
