@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config.text import check_text_fields
+
 
 def revoke_refresh_tokens(user):
     """Blacklist every refresh token of `user` that is still valid: after a password
@@ -82,8 +84,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = UserManager.normalize_email_address(self.email)
 
     def clean_fields(self, exclude=None):
-        from teams.models import check_text_fields
-
         errors = {}
         try:
             super().clean_fields(exclude)

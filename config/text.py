@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Everything _refused() refuses, for a fast first look at long texts (imports).
@@ -89,3 +90,23 @@ def find_problems(data, path=()):
         for i, value in enumerate(data):
             found.extend(find_problems(value, (*path, i)))
     return found
+
+
+def check_text_fields(instance, exclude=None):
+    """{field: [message]} for every text field (and every string in a JSON field) of
+    `instance` holding a character config/text.py refuses; models call it from
+    clean_fields(), so every admin form refuses them on the field."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if exclude and field.name in exclude:
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(field, models.CharField | models.TextField):
+            problem = text_problem(value)
+            if problem:
+                errors[field.name] = [problem]
+        elif isinstance(field, models.JSONField) and value:
+            problems = find_problems(value)
+            if problems:
+                errors[field.name] = [problems[0][1]]
+    return errors

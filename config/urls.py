@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("playbook.api.io_urls")),
     path("api/", include("simulation.api.urls")),
     path("api/", include("simulation.api.policy_urls")),
+    path("api/", include("strategy.api.urls")),
     path("", include("gameday.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

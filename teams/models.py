@@ -4,27 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from config.text import find_problems, text_problem
-
-
-def check_text_fields(instance, exclude=None):
-    """{field: [message]} for every text field (and every string in a JSON field) of
-    `instance` holding a character config/text.py refuses; models call it from
-    clean_fields(), so every admin form refuses them on the field."""
-    errors = {}
-    for field in instance._meta.concrete_fields:
-        if exclude and field.name in exclude:
-            continue
-        value = getattr(instance, field.attname, None)
-        if isinstance(field, models.CharField | models.TextField):
-            problem = text_problem(value)
-            if problem:
-                errors[field.name] = [problem]
-        elif isinstance(field, models.JSONField) and value:
-            problems = find_problems(value)
-            if problems:
-                errors[field.name] = [problems[0][1]]
-    return errors
+from config.text import check_text_fields
 
 
 class TextCheckedModel(models.Model):

@@ -10,6 +10,7 @@ test cases). A test class for an endpoint subclasses TeamScopedAPITests and says
                   a create body that points at another team's object (None when the
                   body has no related ids)
     writer_role   the weakest role that may write (coach unless stated)
+    created_status  what a create answers (201; 202 for endpoints that start a job)
 
 and inherits checks for 401/404/403, CRUD, cross-team ids and query counts.
 """
@@ -29,6 +30,7 @@ class TeamScopedAPITests:
     basename: str
     model: type
     writer_role = Role.COACH
+    created_status = 201
     list_extra_rows = 5
 
     def update(self, obj):
@@ -99,7 +101,7 @@ class TeamScopedAPITests:
     def test_writer_crud(self, team):
         client = self.writer(team)
         created = client.post(self.list_url(team), self.payload(team), format="json")
-        assert created.status_code == 201, created.json()
+        assert created.status_code == self.created_status, created.json()
         obj = self.model.objects.get(pk=created.json()["id"])
         assert self.team_of(obj) == team.pk
         assert client.get(self.detail_url(obj)).status_code == 200
@@ -111,7 +113,7 @@ class TeamScopedAPITests:
     def test_team_is_set_from_url_not_body(self, team, other_team):
         body = {**self.payload(team), "team": other_team.pk}
         created = self.writer(team).post(self.list_url(team), body, format="json")
-        assert created.status_code == 201, created.json()
+        assert created.status_code == self.created_status, created.json()
         assert self.team_of(self.model.objects.get(pk=created.json()["id"])) == team.pk
 
     def test_other_teams_id_in_body_is_400(self, team, other_team):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simulation",
     "pictures",
     "gameday",
+    "strategy",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from playbook.models import Player, Ruleset
 from simulation import policies
 from simulation.models import PolicyAlgorithm
 from simulation.services import simulation_run_start
+from strategy.services import analysis_start
 from teams.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.playbook import builders as b
@@ -21,6 +22,7 @@ MARKER = "ZZLEAKZZ"  # in every name of team B; never in a response to team A
 
 # /api/teams/{team_id}/<prefix>/{id}/…: the kind of object whose id fills {id}
 ID_KINDS = {
+    "analyses": "analysis",
     "formations": "formation",
     "games": "game",
     "invitations": "invitation",
@@ -133,10 +135,22 @@ def populate(prefix="", user=None):
         },
         key="k1",
     )
+    analysis = analysis_start(  # queued: its task runs only at a commit
+        team=team,
+        user=coach,
+        kind="call_mix",
+        name=n("Analysis"),
+        plays=[play, play2],
+        mix=[{"scenario": scenario.pk, "weight": 1.0}],
+        situation={"down": 3, "distance": 2, "yards_to_goal": 30},
+        episodes=16,
+        seed=3,
+    )
     objects = {
         "team": team,
         "game": game,
         "snap": snap,
+        "analysis": analysis,
         "ruleset": ruleset,
         "player": offense,
         "defender": defender,

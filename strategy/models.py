@@ -1,0 +1,87 @@
+"""Strategy analyses: expected points, call mixes, simulated seasons and the adaptive
+defense stress test, each a background job over the drive simulator (simulation.drives).
+
+An analysis keeps what it was asked (plays, defense mix, opponent, ruleset, lineup,
+episodes, seed and the kind's own parameters) and, once finished, the JSON report.
+`inputs_key` hashes everything the engine sees, so an analysis with the same key reuses
+a finished result (`cached_from`) instead of simulating again."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario
+from simulation.models import FINISHED, JobStatus
+from teams.models import Team
+
+
+class AnalysisKind(models.TextChoices):
+    EXPECTED_POINTS = "expected_points", "Expected points"
+    CALL_MIX = "call_mix", "Call mix"
+    SEASON = "season", "Season"
+    STRESS_TEST = "stress_test", "Stress test"
+
+
+class Analysis(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=120, blank=True, default="")
+    kind = models.CharField(max_length=16, choices=AnalysisKind.choices)
+    playbook = models.ForeignKey(
+        Playbook, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plays = models.ManyToManyField(Play, related_name="analyses")
+    scenarios = models.ManyToManyField(Scenario, related_name="analyses")
+    # As asked, kept when a play or scenario is deleted later (see SimulationRun).
+    play_ids = models.JSONField(default=list, editable=False)
+    mix = models.JSONField(
+        default=list, help_text='The defenses our offense faces: [{"scenario": id, "weight": w}].'
+    )
+    opponent_playbook = models.ForeignKey(
+        Playbook, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opponent_play_ids = models.JSONField(default=list, blank=True)
+    our_mix = models.JSONField(
+        default=list, blank=True, help_text="The defenses the opponent's offense faces."
+    )
+    ruleset = models.ForeignKey(Ruleset, on_delete=models.SET_NULL, null=True, blank=True)
+    lineup = models.ForeignKey(Lineup, on_delete=models.SET_NULL, null=True, blank=True)
+    episodes = models.PositiveIntegerField(help_text="Engine episodes per play × defense × cell.")
+    seed = models.PositiveBigIntegerField()
+    params = models.JSONField(default=dict, blank=True, help_text="The kind's own inputs.")
+    inputs_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    cached_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When its task was (last) put on the queue."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "analyses"
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["team", "inputs_key"]),
+        ]
+
+    def __str__(self):
+        label = f"{self.get_kind_display()} #{self.pk}"
+        if self.name:
+            label += f" {self.name}"
+        return f"{label} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self):
+        return self.status in FINISHED

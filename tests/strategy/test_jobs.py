@@ -1,0 +1,104 @@
+"""An analysis as a job: claimed once, stops when cancelled, fails with the reason,
+recovered when its worker died."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from playbook.models import Play
+from simulation.models import JobStatus
+from simulation.services import STALE_AFTER
+from strategy import jobs, services
+from strategy.models import Analysis
+
+pytestmark = pytest.mark.django_db
+
+
+def queued(demo, kind="expected_points", **extra):
+    body = demo.body(kind, episodes=16, **extra)
+    body.pop("kind")
+    return services.analysis_start(team=demo.team, user=demo.coach, kind=kind, **body)
+
+
+def test_a_job_runs_once(demo):
+    analysis = queued(demo)
+    services.analysis_run(analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.SUCCEEDED and analysis.attempts == 1
+    finished_at = analysis.finished_at
+    services.analysis_run(analysis.pk)  # a duplicate task: left alone
+    analysis.refresh_from_db()
+    assert analysis.finished_at == finished_at and analysis.attempts == 1
+
+
+def test_cancel_between_stages_keeps_no_result(demo, monkeypatch):
+    analysis = queued(demo)
+    real_step = jobs.step
+
+    def cancel_at_first_stage(model, pk, progress):
+        services.analysis_cancel(Analysis.objects.get(pk=pk))
+        real_step(model, pk, progress)
+
+    monkeypatch.setattr(jobs, "step", cancel_at_first_stage)
+    services.analysis_run(analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.CANCELLED and analysis.result is None
+
+
+def test_a_deleted_play_fails_the_job_with_the_reason(demo):
+    analysis = queued(demo)
+    Play.objects.filter(pk=demo.plays[0].pk).delete()
+    Play.objects.filter(pk=demo.plays[1].pk).delete()
+    services.analysis_run(analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.FAILED
+    assert "The inputs changed since it was asked" in analysis.error
+    assert "No play" in analysis.error
+
+
+def test_a_dead_workers_job_is_queued_again_then_failed(demo, monkeypatch):
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue", enqueued.append)
+    analysis = queued(demo)
+    long_ago = timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    Analysis.objects.filter(pk=analysis.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=1
+    )
+    assert services.analysis_recover_stale() == (1, 0)
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.QUEUED and enqueued == [analysis.pk]
+    # a task lost on the queue is put on it again
+    Analysis.objects.filter(pk=analysis.pk).update(queued_at=long_ago)
+    assert services.analysis_recover_stale() == (1, 0)
+    # the third death fails it
+    Analysis.objects.filter(pk=analysis.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=jobs.MAX_ATTEMPTS
+    )
+    assert services.analysis_recover_stale() == (0, 1)
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.FAILED and "died" in analysis.error
+    # a fresh running job is left alone
+    other = queued(demo, seed=99)
+    Analysis.objects.filter(pk=other.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    assert services.analysis_recover_stale() == (0, 0)
+
+
+def test_looking_at_a_stale_job_recovers_it(demo, monkeypatch):
+    monkeypatch.setattr(services, "enqueue", lambda pk: None)
+    analysis = queued(demo)
+    long_ago = timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    Analysis.objects.filter(pk=analysis.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=1
+    )
+    detail = demo.api.get(demo.url(analysis)).json()
+    assert detail["status"] == "queued"
+
+
+def test_recover_command(demo, capsys):
+    from django.core.management import call_command
+
+    call_command("recover_analyses")
+    assert "0 analysis(es) queued again, 0 failed." in capsys.readouterr().out
