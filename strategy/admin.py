@@ -4,7 +4,6 @@ the season's drive chart and game report, the stress-test table.
 
 While an analysis is queued or running its page reloads itself to show the progress."""
 
-from config.images import AdminPictures
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -12,8 +11,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from pictures.serving import AdminPictures
 from playbook.models import Scenario
-from simulation.admin import NONE, JobColumns
+from simulation.admin.display import NONE, JobColumns
 from simulation.drives.report import spot
 from strategy import pictures, services
 from strategy.models import Analysis, AnalysisKind

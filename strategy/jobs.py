@@ -6,8 +6,8 @@ import logging
 
 from django.utils import timezone
 
+from simulation.jobs import STALE_AFTER
 from simulation.models import FINISHED, JobStatus
-from simulation.services import STALE_AFTER
 
 logger = logging.getLogger(__name__)
 

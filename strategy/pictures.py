@@ -2,7 +2,7 @@
 season's first game (SVG) and the call mix's wristband card (PDF).
 
 The SVGs are written as text with every user string escaped; the PDF is drawn on
-ReportLab's canvas with the call sheet's font handling (playbook.callsheet_pdf), so a
+ReportLab's canvas with the call sheet's font handling (pictures.callsheet_pdf), so a
 play name prints the same on both."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 from html import escape
 
-from config.images import Image, content_key, safe_filename
-from playbook.callsheet_pdf import BOLD, REGULAR, _fit, _printable
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
 
+from pictures.callsheet_pdf import BOLD, REGULAR, _fit, _printable
+from pictures.serving import Image, content_key, safe_filename
 from strategy.models import AnalysisKind
 
 DOWN_COLOURS = ("#1d4ed8", "#15803d", "#d97706", "#b91c1c", "#7c3aed", "#0f766e")

@@ -3,8 +3,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config import images as img
 from config.api import conflict
+from pictures import serving as img
 from strategy import pictures, services
 from strategy.api.serializers import (
     AnalysisCreateSerializer,
@@ -37,11 +37,9 @@ class AnalysisViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     picture_actions = {"ep_chart", "drive_chart", "wristband"}
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "list":
-            queryset = queryset.defer("result")  # the big JSON is not listed
-        return queryset
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # already the team's analyses
+        return queryset.defer("result") if self.action == "list" else queryset  # big JSON
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -127,7 +127,7 @@ class TestExport:
         assert scenario["defender_assignments"]["D3"] == {"duty": "RUSH"}
         assert scenario["defender_assignments"]["D4"] == {
             "duty": "ZONE",
-            "zone": {"x": 14.0, "y": 0.0, "radius": 8.0},  # the deep middle of Cover 1
+            "zone": {"x": 14.0, "y": 0.0, "radius": 19.0},  # Cover 1's deep middle
         }
         assert scenario["defender_players"] == {"D1": "player_d1"}
         assert scenario["rules"]["id"] == "rules_standard"

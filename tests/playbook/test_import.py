@@ -223,9 +223,10 @@ class TestDefenseCall:
         assert (d["D3"].duty, d["D3"].x, d["D3"].y) == ("RUSH", 7.0, 0.0)
         for slot in ("D1", "D2", "D5"):
             assert (d[slot].duty, d[slot].man_target, d[slot].x) == ("MAN", "auto", 2.0)
-        # Cover 1: the safety lines up at (12, 0) and drops to the deep middle at the snap
+        # Cover 1: the safety lines up at (12, 0) and drops to the deep middle at the snap;
+        # the lone deep defender's zone reaches 1 yd from each sideline (40-yd field)
         assert (d["D4"].duty, d["D4"].x, d["D4"].zone_x, d["D4"].zone_y) == ("ZONE", 12, 14, 0)
-        assert d["D4"].zone_radius == 8.0
+        assert d["D4"].zone_radius == 19.0
         scenario = Scenario.objects.get(team=team, external_id="scenario_man_with_rush")
         assert (scenario.coverage, scenario.shell, scenario.rushers_count) == ("MAN", "COVER1", 1)
         assert scenario.notes.startswith("3 man on WRs")
@@ -254,8 +255,9 @@ class TestDefenseCall:
         assert (d["D2"].duty, d["D2"].zone_radius) == ("ZONE", 5.0)  # x 6: underneath
         assert (d["D3"].duty, d["D3"].zone_radius) == ("ZONE", 8.0)  # x 12: deep
         d = duties(team, "scenario_redzone_tight_man")
-        # Cover 1: the safety at 8 yd is the one deep defender, so he takes the deep middle
-        assert d["D3"].duty == "RUSH" and (d["D4"].duty, d["D4"].zone_radius) == ("ZONE", 8.0)
+        # Cover 1: the safety at 8 yd is the one deep defender: the deep middle, sideline to
+        # sideline
+        assert d["D3"].duty == "RUSH" and (d["D4"].duty, d["D4"].zone_radius) == ("ZONE", 19.0)
         scenario = Scenario.objects.get(team=team, external_id="scenario_redzone_tight_man")
         assert (scenario.position_jitter_yards, scenario.reaction_jitter_ms) == (0.3, 40.0)
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playbook.fieldos import fieldos_import, sources_from_paths
 
 from playbook.constants import NFL_FLAG_5V5
+from playbook.interchange import fieldos_import, sources_from_paths
 from playbook.models import Play, Ruleset, Scenario
 from strategy.models import Analysis
 from teams.models import Role

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from playbook.models import Play
+from simulation.jobs import STALE_AFTER
 from simulation.models import JobStatus
-from simulation.services import STALE_AFTER
 from strategy import jobs, services
 from strategy.models import Analysis
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from simulation.services import STALE_AFTER
+from simulation.jobs import STALE_AFTER
 from strategy.services import analysis_recover_stale
 
 
