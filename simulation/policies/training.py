@@ -161,18 +161,34 @@ def _train(policy):
                 continue
             n = min(batches[b], remaining[b])
             rng = rngs[b]
-            s = int(rng.choice(n_scen, p=trainer.weights))
             best_before = bandits[b].best_arm()
             p = bandits[b].select(rng)
-            triple = (b, trainer.plays[p].pk, trainer.scenarios[s].pk)
-            pull = pull_counts.get(triple, 0)
-            pull_counts[triple] = pull + 1
-            outcomes = engine.simulate_prepared(
-                trainer.prepared(b, bucket, p, s), n, policy.seed, chunks=[0], key=(*triple, pull)
+            # Each episode of the batch meets a defense drawn from the mix: one defense for a
+            # whole batch would let a single unlucky draw (a vertical play against the one
+            # defense that takes verticals away) bury a play for the rest of the training.
+            parts = []
+            for s, count in enumerate(rng.multinomial(n, trainer.weights)):
+                if not count:
+                    continue
+                triple = (b, trainer.plays[p].pk, trainer.scenarios[s].pk)
+                pull = pull_counts.get(triple, 0)
+                pull_counts[triple] = pull + 1
+                part = engine.simulate_prepared(
+                    trainer.prepared(b, bucket, p, s),
+                    int(count),
+                    policy.seed,
+                    chunks=[0],
+                    key=(*triple, pull),
+                )
+                per_scenario[b][p][s].update(part.reward, part.yards, part.converted)
+                parts.append(part)
+            rewards = np.concatenate([part.reward for part in parts])
+            bandits[b].update(
+                p,
+                rewards,
+                np.concatenate([part.yards for part in parts]),
+                np.concatenate([part.converted for part in parts]),
             )
-            rewards = outcomes.reward
-            bandits[b].update(p, rewards, outcomes.yards, outcomes.converted)
-            per_scenario[b][p][s].update(rewards, outcomes.yards, outcomes.converted)
             remaining[b] -= n
             done += n
             interval_rewards += float(rewards.sum())
