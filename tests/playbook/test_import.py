@@ -253,7 +253,7 @@ class TestDefenseCall:
         d = duties(team, "scenario_man_zone_lb_no_rush")
         assert [s for s, x in d.items() if x.duty == "MAN"] == ["D1", "D4", "D5"]
         assert (d["D2"].duty, d["D2"].zone_radius) == ("ZONE", 5.0)  # x 6: underneath
-        assert (d["D3"].duty, d["D3"].zone_radius) == ("ZONE", 8.0)  # x 12: deep
+        assert (d["D3"].duty, d["D3"].zone_radius) == ("ZONE", 19.0)  # x 12: the lone deep one
         d = duties(team, "scenario_redzone_tight_man")
         # Cover 1: the safety at 8 yd is the one deep defender: the deep middle, sideline to
         # sideline
