@@ -357,7 +357,7 @@ class ScenarioViewSet(PictureMixin, PlaybookViewSet):
     @extend_schema(parameters=[PLAY_PARAM], responses=img.schema_responses("png"))
     @action(detail=True, methods=["get"])
     def preview(self, request, *args, **kwargs):
-        """The scenario preview as PNG (the FieldOS plan's path)."""
+        """The scenario preview as PNG (`preview.png` without the extension)."""
         return self.preview_image(request, "png", *args, **kwargs)
 
 

@@ -240,7 +240,7 @@ RECOMMEND_PARAMS = [
 class PolicyViewSet(
     TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Play-calling policies (DOMAIN.md §4): each one is also its training job — poll
+    """Play-calling policies (docs/policies.md): each one is also its training job — poll
     `GET …/policies/{id}/` for status and progress."""
 
     queryset = Policy.objects.prefetch_related("plays")

@@ -91,7 +91,7 @@ class SimulationRunViewSet(
     @extend_schema(responses=TraceSerializer)
     @action(detail=True, methods=["get"], url_path="trace")
     def first_trace(self, request, *args, **kwargs):
-        """The first recorded episode (the FieldOS plan's path)."""
+        """The first recorded episode (the same as `traces/0/`)."""
         return self.trace(request, 0, *args, **kwargs)
 
     def _trace_or_404(self, n):
