@@ -1,5 +1,6 @@
 """The admin site as a coach works through it: players → formations → routes → plays →
-defenses → playbooks → simulations → policies, then the team and account pages. Django
+defenses → playbooks → simulations → policies → analyses → game day, then the team and
+account pages. Django
 sorts apps and models alphabetically, which puts "Formations" before "Players"."""
 
 from django.contrib import admin
@@ -17,6 +18,9 @@ WORK_ORDER = (
     ("playbook", "Ruleset"),
     ("simulation", "SimulationRun"),
     ("simulation", "Policy"),
+    ("strategy", "Analysis"),
+    ("gameday", "Game"),
+    ("gameday", "Snap"),
     ("teams", "Team"),
     ("teams", "Membership"),
     ("accounts", "User"),
