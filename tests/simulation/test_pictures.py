@@ -82,12 +82,19 @@ def test_the_throw_is_drawn_from_the_release(run):
     (x0, y0) = data["frames"][release]["ball"]
     (x1, y1) = data["frames"][animations._frame_at(data["frames"], end)]["ball"]
     length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
-    # the middle of each dash (0.6 yd drawn, 0.4 yd gap), clear of the QB's circle
+    # the middle of each dash (0.6 yd drawn, 0.4 yd gap), clear of the QB's circle and of
+    # any player the line passes under at the release (players are drawn over it)
     stops = [d + 0.3 for d in range(1, int(length - 1.5))]
-    spots = [
-        tuple(map(round, view.px((x0 + (x1 - x0) * d / length, y0 + (y1 - y0) * d / length))))
-        for d in stops
+    points = [(x0 + (x1 - x0) * d / length, y0 + (y1 - y0) * d / length) for d in stops]
+    players = [*data["frames"][release]["offense"], *data["frames"][release]["defense"]]
+    clear = diagrams.PLAYER_RADIUS_YD + 0.3
+    points = [
+        p
+        for p in points
+        if all(((p[0] - a) ** 2 + (p[1] - b) ** 2) ** 0.5 > clear for a, b in players)
     ]
+    assert len(points) >= 4
+    spots = [tuple(map(round, view.px(p))) for p in points]
     colour = diagrams._rgb(animations.THROW_COLOUR)
 
     def share(image):
