@@ -9,6 +9,7 @@ arrays of games at once; the adaptive coordinators keep their memory per game.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,16 +44,16 @@ def buckets(rules: DriveRules, down, distance, ytg) -> np.ndarray:
 
 
 # -- callers -------------------------------------------------------------------------
-class Caller:
-    """State indices → play probabilities [n, P]."""
+class Caller(abc.ABC):
+    """State indices → play probabilities [n, P]; each caller says how it chooses."""
 
     name = "caller"
 
     def __init__(self, model: EPModel):
         self.model = model
 
-    def probs(self, states: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def probs(self, states: np.ndarray) -> np.ndarray: ...
 
 
 class BestCaller(Caller):
