@@ -103,6 +103,8 @@ def exception_handler(exc, context):
             ),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    elif getattr(exc, "api_status", None):  # a domain refusal that names its status
+        return Response(error_body(exc.api_status, exc.api_code, str(exc)), status=exc.api_status)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -7,10 +7,19 @@ HackSoft pattern): tasks call services, services queue tasks."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from simulation.models import FINISHED, JobStatus, Policy, SimulationRun, SimulationSlice
+from simulation.models import (
+    FINISHED,
+    JobStatus,
+    Policy,
+    Priority,
+    SimulationRun,
+    SimulationSlice,
+)
 
 # A job "running" with no sign of life (or "queued") this long has lost its worker.
 STALE_AFTER = timedelta(minutes=10)
@@ -54,9 +63,10 @@ def simulation_recover_stale(now=None, run=None):
     )
     if run is not None:
         stale = stale.filter(run=run)
-    # Queued this long: its task was lost (a worker died after taking it off the queue,
-    # before starting it). Putting it on the queue again is safe: slice_run() runs a
-    # slice once; with a real backlog this adds one duplicate per STALE_AFTER at most.
+    # Queued this long: a token may have been lost (a worker died after taking it off the
+    # queue, before claiming a slice). Another token is safe: a token claims at most one
+    # slice and ends when none is queued; with a real backlog this adds one spare token
+    # per slice and STALE_AFTER at most.
     lost = SimulationSlice.objects.filter(status=JobStatus.QUEUED, queued_at__lt=cutoff).exclude(
         run__status__in=FINISHED
     )
@@ -75,13 +85,12 @@ def simulation_recover_stale(now=None, run=None):
 
 
 def _requeue_slice(slice_id, status):
-    from simulation.tasks import run_slice_task
-
     if not SimulationSlice.objects.filter(pk=slice_id, status=status).update(
         status=JobStatus.QUEUED, queued_at=timezone.now()
     ):
         return 0  # someone else moved it meanwhile
-    run_slice_task.enqueue(slice_id)
+    priority = SimulationRun.objects.filter(slices=slice_id).values_list("priority", flat=True)
+    slice_tokens_enqueue(1, priority.first() or Priority.BATCH)
     return 1
 
 
@@ -115,3 +124,197 @@ def policy_requeue_lost(now=None):
             train_policy_task.enqueue(pk)
             requeued += 1
     return requeued
+
+
+# --- Fair scheduling of slices -------------------------------------------------------
+#
+# A run does not queue its own slices: it queues one generic "run the next slice" token
+# per slice (simulation.tasks.run_next_slice_task). Whichever worker runs a token picks
+# the slice that is fairest to run now, so a small run of one team starts at the next
+# free worker even behind a huge run of another. django-tasks gives the order between
+# tokens (their priority: interactive before batch); FieldOS picks the slice.
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class TeamLimitExceeded(Exception):
+    """A team asked for more work than its limits in settings allow (the API: 429)."""
+
+    api_status = 429
+    api_code = "team_limit"
+
+
+def team_limits():
+    """FIELDOS_TEAM_LIMITS: {"RUNNING_SLICES": n or None, "EPISODES_PER_DAY": n or None}."""
+    limits = getattr(settings, "FIELDOS_TEAM_LIMITS", None) or {}
+    return limits.get("RUNNING_SLICES"), limits.get("EPISODES_PER_DAY")
+
+
+def team_episodes_check(team, episodes, now=None):
+    """Refuse a run or training that would take the team over its episodes per day (the
+    runs and trainings it started in the last 24 hours, this one included)."""
+    _, per_day = team_limits()
+    if not per_day:
+        return
+    since = (now or timezone.now()) - timedelta(days=1)
+    runs = (
+        SimulationRun.objects.filter(team=team, created_at__gte=since)
+        .exclude(status=JobStatus.CANCELLED)
+        .values_list("episodes", "play_ids", "scenario_ids")
+    )
+    used = sum(n * len(plays) * len(scenarios) for n, plays, scenarios in runs)
+    used += (
+        Policy.objects.filter(team=team, created_at__gte=since)
+        .exclude(status=JobStatus.CANCELLED)
+        .aggregate(n=Sum("episodes"))["n"]
+        or 0
+    )
+    if used + episodes > per_day:
+        raise TeamLimitExceeded(
+            f"{team} may simulate {per_day:,} episodes a day; {used:,} were started in the "
+            f"last 24 hours and this asks for {episodes:,} more. Ask for fewer episodes or "
+            "try again later."
+        )
+
+
+def slice_tokens_enqueue(count, priority=Priority.BATCH):
+    """Put `count` tokens on the queue (after the transaction that made the slices)."""
+    from simulation.tasks import run_next_slice_task
+
+    task = run_next_slice_task.using(priority=int(priority))
+    for _ in range(count):
+        task.enqueue()
+
+
+def slice_claim(slice_id):
+    """queued → running for one slice (its run starts with it); the slice, or None when
+    it is not queued any more (another worker has it, or it or its run finished)."""
+    now = timezone.now()
+    with transaction.atomic():
+        piece = SimulationSlice.objects.select_for_update().select_related("run").get(pk=slice_id)
+        if piece.status != JobStatus.QUEUED or piece.run.status in FINISHED:
+            return None
+        return _claim(piece, now)
+
+
+def _claim(piece, now):
+    claimed = SimulationSlice.objects.filter(pk=piece.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, attempts=piece.attempts + 1
+    )
+    if not claimed:
+        return None  # another worker won it (SQLite has no row locks to skip)
+    piece.status, piece.started_at, piece.attempts = JobStatus.RUNNING, now, piece.attempts + 1
+    if piece.run.status == JobStatus.QUEUED:
+        SimulationRun.objects.filter(pk=piece.run_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now
+        )
+    return piece
+
+
+def team_order():
+    """Teams with queued slices, fairest first: the highest priority they have waiting,
+    then the fewest slices running, then the least recently served (the latest slice of
+    their unfinished runs started longest ago; never served goes first)."""
+    rows = (
+        SimulationSlice.objects.filter(run__status__in=ACTIVE)
+        .values("run__team_id")
+        .annotate(
+            waiting=Count("id", filter=Q(status=JobStatus.QUEUED)),
+            top=Max("run__priority", filter=Q(status=JobStatus.QUEUED)),
+            running=Count("id", filter=Q(status=JobStatus.RUNNING)),
+            served=Max("started_at"),
+        )
+        .filter(waiting__gt=0)
+    )
+    never = timezone.now() - timedelta(days=36500)
+    return sorted(
+        rows,
+        key=lambda r: (-(r["top"] or 0), r["running"], r["served"] or never, r["run__team_id"]),
+    )
+
+
+def slice_claim_next():
+    """Claim the fairest queued slice (team_order, then within the team the run of the
+    highest priority, the oldest run, the first slice); None when nothing may run now.
+    PostgreSQL: rows another worker is claiming are skipped (SKIP LOCKED); SQLite
+    serialises writers, and a conditional update settles a race."""
+    max_running, _ = team_limits()
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for row in team_order():
+        if max_running and row["running"] >= max_running:
+            continue
+        candidates = SimulationSlice.objects.filter(
+            status=JobStatus.QUEUED, run__team_id=row["run__team_id"], run__status__in=ACTIVE
+        ).order_by("-run__priority", "run_id", "id")
+        for _ in range(5):  # lost races (SQLite): try the next candidate
+            now = timezone.now()
+            with transaction.atomic():
+                if skip_locked:
+                    locked = candidates.select_for_update(skip_locked=True, of=("self",))
+                    piece = locked.select_related("run").first()
+                else:
+                    piece = candidates.select_related("run").first()
+                if piece is None:
+                    break
+                claimed = _claim(piece, now)
+            if claimed is not None:
+                return claimed
+    return None
+
+
+def slice_followup(piece):
+    """With a RUNNING_SLICES limit a token that finds only slices of teams at their limit
+    ends without work; so each finished slice of a team that still has slices waiting
+    puts one token back (recovery re-queues the rest if a worker dies)."""
+    max_running, _ = team_limits()
+    if not max_running:
+        return
+    top = SimulationSlice.objects.filter(
+        status=JobStatus.QUEUED, run__team_id=piece.run.team_id, run__status__in=ACTIVE
+    ).aggregate(top=Max("run__priority"))["top"]
+    if top is not None:
+        transaction.on_commit(lambda: slice_tokens_enqueue(1, top))
+
+
+# --- The task queue's own rows -------------------------------------------------------
+
+# Task rows of jobs with a heartbeat: "running" is true while the job's heartbeat is fresh.
+# Strategy registers its analyses (it sits above simulation).
+HEARTBEAT_TASKS = {"simulation.policy_tasks.train_policy_task": Policy}
+
+
+def register_heartbeat_task(task_path, model):
+    HEARTBEAT_TASKS[task_path] = model
+
+
+def task_results_tidy(now=None):
+    """django-tasks-db's rows of tasks a killed worker was running stay "running": fail
+    those that started more than STALE_AFTER ago, unless the job they run still shows a
+    fresh heartbeat (a long training). Slices take seconds, recovery tasks less. Returns
+    how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    dead = 0
+    for row in DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff):
+        model = HEARTBEAT_TASKS.get(row.task_path)
+        args = (row.args_kwargs or {}).get("args") or []
+        if model is not None and args:
+            alive = model.objects.filter(
+                pk=args[0], status=JobStatus.RUNNING, heartbeat_at__gte=cutoff
+            ).exists()
+            if alive:
+                continue
+        updated = DBTaskResult.objects.filter(pk=row.pk, status="RUNNING").update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path="builtins.RuntimeError",
+            traceback=(
+                f"RuntimeError: the worker running this task stopped (running since "
+                f"{row.started_at:%Y-%m-%d %H:%M:%S} UTC with no sign of life); FieldOS "
+                "recovered the job it ran."
+            ),
+        )
+        dead += updated
+    return dead

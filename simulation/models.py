@@ -25,7 +25,46 @@ class JobStatus(models.TextChoices):
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-class SimulationRun(models.Model):
+class Job(models.Model):
+    """What every long piece of work shows (runs, trainings, analyses): its status,
+    progress 0–100, error, and when it was created, started and finished."""
+
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self):
+        return self.status in FINISHED
+
+
+class HeartbeatJob(Job):
+    """A job that is one task: when its task was queued, and its last sign of life (what
+    recovery looks at to tell a dead worker from a slow one)."""
+
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When its task was (last) put on the queue."
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
+
+    class Meta:
+        abstract = True
+
+
+class Priority(models.IntegerChoices):
+    """django-tasks priorities of a job's tasks: a coach waiting on the page goes first."""
+
+    BATCH = 0, "Batch"
+    INTERACTIVE = 50, "Interactive"
+
+
+class SimulationRun(Job):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -45,13 +84,12 @@ class SimulationRun(models.Model):
     episodes = models.PositiveIntegerField(help_text="Episodes per play × scenario pair.")
     seed = models.PositiveBigIntegerField()
     traces_requested = models.PositiveSmallIntegerField(default=0, help_text="Per pair.")
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True, default="")
+    priority = models.SmallIntegerField(
+        choices=Priority.choices,
+        default=Priority.BATCH,
+        help_text="Its slices go before lower priorities' slices of any team.",
+    )
     metrics = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -59,10 +97,6 @@ class SimulationRun(models.Model):
 
     def __str__(self):
         return f"Simulation #{self.pk} ({self.get_status_display().lower()})"
-
-    @property
-    def is_finished(self):
-        return self.status in FINISHED
 
 
 class SimulationSlice(models.Model):
@@ -108,7 +142,7 @@ class PolicyAlgorithm(models.TextChoices):
     EPSILON_GREEDY = "epsilon_greedy", "ε-greedy"
 
 
-class Policy(models.Model):
+class Policy(HeartbeatJob):
     """A trained play-calling policy and the record of its training job (docs/policies.md).
 
     `mix`: [{"scenario": id, "weight": w}] (the defense mix); `stats`: per bucket, per
@@ -133,19 +167,9 @@ class Policy(models.Model):
     params = models.JSONField(default=dict, blank=True)
     episodes = models.PositiveIntegerField(help_text="Episode budget over all buckets.")
     seed = models.PositiveBigIntegerField()
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
     episodes_done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, default="")
     stats = models.JSONField(default=dict, blank=True)
     curve = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(
-        default=timezone.now, help_text="When its task was (last) put on the queue."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -157,10 +181,6 @@ class Policy(models.Model):
             f"Policy #{self.pk} {self.get_algorithm_display()} "
             f"({self.get_status_display().lower()})"
         )
-
-    @property
-    def is_finished(self):
-        return self.status in FINISHED
 
 
 class PolicyAdoption(models.Model):

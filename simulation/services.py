@@ -13,7 +13,14 @@ from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Play, Ruleset, Scenario, default_ruleset
 from playbook.validation import Rules
 from simulation import adapter, engine, jobs
-from simulation.models import FINISHED, JobStatus, SimulationRun, SimulationSlice, SimulationTrace
+from simulation.models import (
+    FINISHED,
+    JobStatus,
+    Priority,
+    SimulationRun,
+    SimulationSlice,
+    SimulationTrace,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +55,24 @@ def _slices(run, pairs):
 
 @transaction.atomic
 def simulation_run_create(
-    *, team, user, plays, scenarios, episodes, seed, situation, traces=0, ruleset=None, lineup=None
+    *,
+    team,
+    user,
+    plays,
+    scenarios,
+    episodes,
+    seed,
+    situation,
+    traces=0,
+    ruleset=None,
+    lineup=None,
+    priority=Priority.BATCH,
 ):
     rules = ruleset or default_ruleset(team)
     run = SimulationRun.objects.create(
         team=team,
         created_by=user,
+        priority=priority,
         ruleset=ruleset,
         lineup=lineup,
         episodes=episodes,
@@ -147,9 +166,11 @@ def simulation_run_start(
     traces=0,
     ruleset=None,
     lineup=None,
+    priority=Priority.BATCH,
 ):
-    """Check the run (simulation_run_check), create it; small runs are computed now,
-    large ones become background tasks."""
+    """Check the run (simulation_run_check) and the team's limits, create it; small runs
+    are computed now, large ones become background tasks (Priority.INTERACTIVE: a coach
+    waits on the page, its slices go first)."""
     situation = simulation_run_check(
         team=team,
         plays=plays,
@@ -158,6 +179,7 @@ def simulation_run_start(
         situation=situation,
         ruleset=ruleset,
     )
+    jobs.team_episodes_check(team, episodes * len(set(plays)) * len(set(scenarios)))
     run = simulation_run_create(
         team=team,
         user=user,
@@ -169,6 +191,7 @@ def simulation_run_start(
         traces=traces,
         ruleset=ruleset,
         lineup=lineup,
+        priority=priority,
     )
     total = run.episodes * run.plays.count() * run.scenarios.count()
     if total <= INLINE_EPISODES:
@@ -176,10 +199,8 @@ def simulation_run_start(
             slice_run(slice_id)
         run.refresh_from_db()
     else:
-        from simulation.tasks import run_slice_task
-
-        ids = list(run.slices.values_list("id", flat=True))
-        transaction.on_commit(lambda: [run_slice_task.enqueue(i) for i in ids])
+        count = run.slices.count()
+        transaction.on_commit(lambda: jobs.slice_tokens_enqueue(count, priority))
     return run
 
 
@@ -220,23 +241,26 @@ class _Inputs:
 def slice_run(slice_id, inputs=None):
     """Compute one slice. Safe to call twice (a re-queued slice): finished slices and
     slices of finished runs are skipped."""
-    with transaction.atomic():
-        piece = SimulationSlice.objects.select_for_update().select_related("run").get(pk=slice_id)
-        run = piece.run
-        # Finished, or another worker has it (a task may be on the queue twice after a
-        # recovery): leave it.
-        if piece.status != JobStatus.QUEUED or run.status in FINISHED:
-            return
-        piece.status, piece.started_at, piece.attempts = (
-            JobStatus.RUNNING,
-            timezone.now(),
-            piece.attempts + 1,
-        )
-        piece.save(update_fields=["status", "started_at", "attempts"])
-        if run.status == JobStatus.QUEUED:
-            SimulationRun.objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
-                status=JobStatus.RUNNING, started_at=timezone.now()
-            )
+    piece = jobs.slice_claim(slice_id)
+    if piece is not None:
+        _compute(piece, inputs)
+
+
+def slice_run_next():
+    """A worker's token: claim the fairest queued slice (simulation.jobs) and compute it;
+    its id, or None when no slice may run now."""
+    piece = jobs.slice_claim_next()
+    if piece is None:
+        return None
+    try:
+        _compute(piece)
+    finally:
+        jobs.slice_followup(piece)
+    return piece.pk
+
+
+def _compute(piece, inputs=None):
+    run, slice_id = piece.run, piece.pk
     try:
         inputs = inputs or _Inputs(run)
         prepared = inputs.prepared(piece.play_id_ref, piece.scenario_id_ref)

@@ -8,10 +8,9 @@ a finished result (`cached_from`) instead of simulating again."""
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario
-from simulation.models import FINISHED, JobStatus
+from simulation.models import HeartbeatJob
 from teams.models import Team
 
 
@@ -22,7 +21,7 @@ class AnalysisKind(models.TextChoices):
     STRESS_TEST = "stress_test", "Stress test"
 
 
-class Analysis(models.Model):
+class Analysis(HeartbeatJob):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -55,18 +54,8 @@ class Analysis(models.Model):
     cached_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True, default="")
     result = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(
-        default=timezone.now, help_text="When its task was (last) put on the queue."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress save.")
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,7 +70,3 @@ class Analysis(models.Model):
         if self.name:
             label += f" {self.name}"
         return f"{label} ({self.get_status_display().lower()})"
-
-    @property
-    def is_finished(self):
-        return self.status in FINISHED

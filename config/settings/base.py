@@ -211,6 +211,14 @@ TASKS = {
     }
 }
 
+# Per-team limits on background work (docs/scale.md); unset = no limit. RUNNING_SLICES:
+# slices of one team computed at once (the rest of the workers serve other teams);
+# EPISODES_PER_DAY: episodes of runs and trainings a team may start in 24 hours (429).
+FIELDOS_TEAM_LIMITS = {
+    "RUNNING_SLICES": env.int("TEAM_RUNNING_SLICES", default=0) or None,
+    "EPISODES_PER_DAY": env.int("TEAM_EPISODES_PER_DAY", default=0) or None,
+}
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {

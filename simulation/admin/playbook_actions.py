@@ -14,8 +14,9 @@ from config.admin_text import describe
 from playbook.constants import Bucket
 from playbook.models import Play, Playbook, Scenario, default_ruleset
 from simulation import policies, services
+from simulation.jobs import TeamLimitExceeded
 from simulation.learning import THOMPSON
-from simulation.models import JobStatus
+from simulation.models import JobStatus, Priority
 
 SIMULATE_EPISODES = 2000
 SIMULATE_SITUATION = {"down": 1, "distance": 10.0, "yardline": 35.0}
@@ -73,6 +74,7 @@ def simulate(model_admin, request, queryset):
             episodes=SIMULATE_EPISODES,
             situation=dict(SIMULATE_SITUATION),
             traces=1,
+            priority=Priority.INTERACTIVE,  # the coach waits on the run's page
         )
     except ValidationError as error:
         fields = error.message_dict if hasattr(error, "error_dict") else {}
@@ -83,6 +85,8 @@ def simulate(model_admin, request, queryset):
                 f"1st and 10 at 35 yd to the goal does not fit {default_ruleset(team)}: {details}."
             )
         return refuse(f"The simulation was refused: {describe(error)}")
+    except TeamLimitExceeded as error:
+        return refuse(str(error))
     what = (
         f"{_plural(len(plays), 'play')} × {_plural(len(scenarios), 'scenario')}, "
         f"{SIMULATE_EPISODES:,} episodes each"
@@ -151,9 +155,13 @@ def train_policy(model_admin, request, queryset):
                 algorithm=THOMPSON,
                 episodes=TRAIN_EPISODES,
                 name=f"{book.name} (Thompson, {TRAIN_EPISODES:,} episodes)"[:120],
+                priority=Priority.INTERACTIVE,  # recommendations the coach asked for now
             )
         except ValidationError as error:
             refuse(f"{book}: the training was refused: {describe(error)}")
+            continue
+        except TeamLimitExceeded as error:
+            refuse(f"{book}: {error}")
             continue
         started.append(policy)
         skipped = [b for b in Bucket.values if b not in buckets]

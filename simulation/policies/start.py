@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from playbook.constants import Bucket
+from simulation import jobs
 from simulation.learning import EPSILON_GREEDY, THOMPSON, UCB1
-from simulation.models import Policy
+from simulation.models import Policy, Priority
 from simulation.policies.buckets import scenario_fit_errors
 
 MIN_EPISODES, MAX_EPISODES = 100, 2_000_000
@@ -77,9 +78,11 @@ def policy_train_start(
     ruleset=None,
     lineup=None,
     name="",
+    priority=Priority.BATCH,
 ):
-    """Check the training (policy_train_check), create the policy (queued) and queue its
-    task after the commit. mix: [(Scenario, weight)]; plays: a list, or None for the
+    """Check the training (policy_train_check) and the team's episodes per day, create
+    the policy (queued) and queue its task after the commit (Priority.INTERACTIVE before
+    batch work). mix: [(Scenario, weight)]; plays: a list, or None for the
     playbook's plays; buckets: None for all seven; seed: None for a random one."""
     if plays is None:
         plays = [e.play for e in playbook.entries.select_related("play")] if playbook else []
@@ -93,6 +96,7 @@ def policy_train_start(
         episodes=episodes,
         ruleset=ruleset,
     )
+    jobs.team_episodes_check(team, episodes)
     seed = secrets.randbelow(2**31) if seed is None else seed
     policy = Policy.objects.create(
         team=team,
@@ -113,5 +117,6 @@ def policy_train_start(
     policy.scenarios.set([s for s, _ in mix])
     from simulation.policy_tasks import train_policy_task
 
-    transaction.on_commit(lambda: train_policy_task.enqueue(policy.pk))
+    task = train_policy_task.using(priority=int(priority))
+    transaction.on_commit(lambda: task.enqueue(policy.pk))
     return policy

@@ -5,13 +5,14 @@ from rest_framework.response import Response
 
 from config.api import conflict
 from pictures import serving as img
+from simulation.models import JobStatus
 from strategy import pictures, services
 from strategy.api.serializers import (
     AnalysisCreateSerializer,
     AnalysisDetailSerializer,
     AnalysisSerializer,
 )
-from strategy.models import Analysis, JobStatus
+from strategy.models import Analysis
 from teams.scoping import TeamScopedMixin
 
 
