@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from simulation.models import (
@@ -211,25 +211,49 @@ def _claim(piece, now):
     return piece
 
 
-def team_order():
+# Work a team had in this window counts against it when the next slice is chosen: a team
+# whose huge run kept the workers busy waits while another team's small run catches up.
+FAIR_WINDOW = timedelta(seconds=60)
+
+
+def team_order(now=None):
     """Teams with queued slices, fairest first: the highest priority they have waiting,
-    then the fewest slices running, then the least recently served (the latest slice of
-    their unfinished runs started longest ago; never served goes first)."""
-    rows = (
-        SimulationSlice.objects.filter(run__status__in=ACTIVE)
+    then the fewest slices running, then the least work (engine chunks of the slices
+    started in FAIR_WINDOW), then the least recently served."""
+    now = now or timezone.now()
+    waiting = (
+        SimulationSlice.objects.filter(status=JobStatus.QUEUED, run__status__in=ACTIVE)
+        .values("run__team_id")
+        .annotate(top=Max("run__priority"))
+    )
+    teams = {row["run__team_id"]: row for row in waiting}
+    if not teams:
+        return []
+    for row in teams.values():
+        row.update(running=0, work=0, served=None)
+    running = (
+        SimulationSlice.objects.filter(
+            status=JobStatus.RUNNING, run__status__in=ACTIVE, run__team_id__in=teams
+        )
+        .values("run__team_id")
+        .annotate(n=Count("id"))
+    )
+    for row in running:
+        teams[row["run__team_id"]]["running"] = row["n"]
+    recent = (
+        SimulationSlice.objects.filter(started_at__gte=now - FAIR_WINDOW, run__team_id__in=teams)
         .values("run__team_id")
         .annotate(
-            waiting=Count("id", filter=Q(status=JobStatus.QUEUED)),
-            top=Max("run__priority", filter=Q(status=JobStatus.QUEUED)),
-            running=Count("id", filter=Q(status=JobStatus.RUNNING)),
+            work=Sum(F("last_chunk") - F("first_chunk") + 1),
             served=Max("started_at"),
         )
-        .filter(waiting__gt=0)
     )
-    never = timezone.now() - timedelta(days=36500)
+    for row in recent:
+        teams[row["run__team_id"]].update(work=row["work"], served=row["served"])
+    never = now - timedelta(days=36500)
     return sorted(
-        rows,
-        key=lambda r: (-(r["top"] or 0), r["running"], r["served"] or never, r["run__team_id"]),
+        teams.values(),
+        key=lambda r: (-r["top"], r["running"], r["work"], r["served"] or never, r["run__team_id"]),
     )
 
 

@@ -117,6 +117,8 @@ class SimulationSlice(models.Model):
 
     class Meta:
         ordering = ["run", "id"]
+        # what a worker's token looks up: queued slices, and the work of the last minute
+        indexes = [models.Index(fields=["status", "run"]), models.Index(fields=["started_at"])]
 
     def __str__(self):
         pair = f"{self.play_id_ref}×{self.scenario_id_ref}"

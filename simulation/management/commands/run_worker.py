@@ -15,7 +15,7 @@ from django.db.utils import OperationalError
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
 
-from simulation import policies, services
+from simulation import jobs, policies, services
 
 logger = logging.getLogger("fieldos.worker")
 
@@ -26,18 +26,21 @@ HEALTHY_AFTER = 60.0  # seconds of work without an error reset the backoff
 
 def recover_once():
     """One pass of the recovery cron would run: slices and trainings whose worker died
-    (no progress for simulation's STALE_AFTER) and tasks that were lost."""
+    (no progress for simulation's STALE_AFTER), tasks that were lost, and the task
+    queue's rows a dead worker left running."""
     requeued, failed = services.simulation_recover_stale()
     trainings_failed = policies.policy_recover_stale()
     trainings_requeued = policies.policy_requeue_lost()
-    if requeued or failed or trainings_failed or trainings_requeued:
+    tidied = jobs.task_results_tidy()
+    if requeued or failed or trainings_failed or trainings_requeued or tidied:
         logger.warning(
             "Recovered dead workers' jobs: %d slice(s) re-queued, %d run(s) failed, "
-            "%d training(s) failed, %d training(s) queued again.",
+            "%d training(s) failed, %d training(s) queued again, %d task row(s) failed.",
             requeued,
             failed,
             trainings_failed,
             trainings_requeued,
+            tidied,
         )
 
 
