@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format test-sqlite test-postgres bench calibrate migrate demo clean load fuzz browser-deps
+.PHONY: install run test lint format test-sqlite test-postgres bench calibrate migrate demo clean load fuzz browser-deps scale
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ $(VENV)/.load-installed: $(VENV)/.installed
 # Load test (docs/load.md): PostgreSQL + gunicorn + db_worker + locust, 50 users, 60 s.
 load: $(VENV)/.load-installed
 	bash scripts/load.sh
+
+# Scale-out on PostgreSQL (docs/scale.md): one large run with 1, 2 and 4 db_workers (speed-up,
+# identical metrics) and a small run of another team behind a big one.
+scale: install
+	bash scripts/scale.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

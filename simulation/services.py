@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 INLINE_EPISODES = 20_000  # runs up to this many episodes in all finish inside the request
 MIN_SLICES = 25  # ≥ 25 slices when the run is large enough: progress moves ≤ 4 % a step
-MAX_SLICE_CHUNKS = 64  # 65,536 episodes: a few seconds of one worker
+MAX_SLICE_CHUNKS = 16  # 16,384 episodes, about a second: the longest a small run waits for a worker
 MAX_EPISODES = 1_000_000  # per pair
 MAX_PAIRS = 400
 MAX_TOTAL_EPISODES = 20_000_000

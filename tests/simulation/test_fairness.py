@@ -62,22 +62,22 @@ class TestWhichSliceComesNext:
         assert order == order[:2] * 3
 
     def test_one_worker_runs_the_small_run_before_the_big_one_goes_on(self, team, other_team):
-        big = queued_run(team, plays=4, episodes=400 * 1024)  # slices of 64 chunks
+        big = queued_run(team, plays=4, episodes=400 * 1024)  # slices of 16 chunks
         run = claim()
         assert run == big
         SimulationSlice.objects.filter(run=big, status=JobStatus.RUNNING).update(
             status=JobStatus.SUCCEEDED
         )
-        small = queued_run(other_team, episodes=20 * 1024)  # 20 slices of one chunk
+        small = queued_run(other_team, episodes=12 * 1024)  # 12 slices of one chunk
         order = []
-        for _ in range(21):
+        for _ in range(13):
             run = claim()
             order.append(run)
             SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
                 status=JobStatus.SUCCEEDED
             )
         # B has done less work in the last minute until all of it is done
-        assert order == [small] * 20 + [big]
+        assert order == [small] * 12 + [big]
 
     def test_interactive_work_goes_first_whatever_the_team(self, team, other_team):
         queued_run(other_team, episodes=40 * 1024)
