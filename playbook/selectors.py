@@ -19,3 +19,68 @@ def attach_assignments(plays):
     for play in plays:
         play.assignment_rows = rows[play.pk]
     return plays
+
+
+# What a play in a list shows (PlaySerializer.to_representation reads these attributes).
+PLAY_ROW_FIELDS = (
+    "id",
+    "name",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "formation_id",
+    "formation__name",
+    "ruleset_id",
+    "progression",
+    "max_time_to_throw_ms",
+    "scramble_allowed",
+    "motion_role",
+    "motion_x",
+    "motion_y",
+    "motion_duration_ms",
+    "tags",
+    "notes",
+    "warnings",
+)
+
+
+class _Named:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+class PlayRow:
+    """A play of a list as plain values: a page of 500 plays as model instances (and
+    their formations) costs more than the rest of the request; the serializer reads the
+    same attributes from either."""
+
+    __slots__ = (*(f for f in PLAY_ROW_FIELDS if "__" not in f), "formation", "assignment_rows")
+
+    def __init__(self, values):
+        for field in PLAY_ROW_FIELDS:
+            if "__" not in field:
+                setattr(self, field, values[field])
+        self.formation = _Named(values["formation__name"])
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def motion(self):
+        if not self.motion_role:
+            return None
+        return {
+            "role": self.motion_role,
+            "x": self.motion_x,
+            "y": self.motion_y,
+            "duration_ms": self.motion_duration_ms,
+        }
+
+
+def play_rows(values):
+    """PlayRows (with their assignment rows) of `values` dicts of PLAY_ROW_FIELDS."""
+    return attach_assignments([PlayRow(v) for v in values])

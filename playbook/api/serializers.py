@@ -1,5 +1,8 @@
 """Shapes and types only; the playbook rules run in playbook.services."""
 
+import datetime as dt
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from playbook import services, validation
@@ -178,8 +181,8 @@ class PlaySerializer(RowsSerializer):
             "id": play.pk,
             "name": play.name,
             "external_id": play.external_id,
-            "created_at": _DATETIME.to_representation(play.created_at),
-            "updated_at": _DATETIME.to_representation(play.updated_at),
+            "created_at": self._datetime(play.created_at),
+            "updated_at": self._datetime(play.updated_at),
             "version": play.version,
             "formation": play.formation_id,
             "formation_name": play.formation.name,
@@ -196,6 +199,17 @@ class PlaySerializer(RowsSerializer):
             "notes": play.notes,
             "warnings": play.warnings,
         }
+
+    def _datetime(self, value):
+        """DRF's DateTimeField output; a UTC value in the UTC zone (every stored time when
+        TIME_ZONE is UTC) is formatted directly — DRF looks the zone up on each call."""
+        utc = self.__dict__.get("_utc_zone")
+        if utc is None:  # one request, one active zone: looked up once per list
+            utc = self._utc_zone = timezone.get_current_timezone_name() == "UTC"
+        if utc and value is not None and value.tzinfo is dt.UTC:
+            text = value.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return _DATETIME.to_representation(value)
 
     def to_internal_value(self, data):
         attrs = super().to_internal_value(data)
