@@ -13,8 +13,8 @@ from django.utils.html import format_html
 
 from pictures.serving import AdminPictures
 from playbook.models import Scenario
-from simulation.admin.display import NONE, JobColumns
 from simulation.drives.report import spot
+from simulation.job_admin import NONE, JobColumns
 from strategy import pictures, services
 from strategy.models import Analysis, AnalysisKind
 from teams.scoping import TeamScopedAdmin

@@ -2,24 +2,15 @@
 (deleted objects by id), the status badge and progress bar."""
 
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from playbook.constants import Bucket
-from simulation.models import JobStatus
-from teams.scoping import user_team_ids
+from simulation.job_admin import NONE
+from simulation.job_admin import JobColumns as BaseJobColumns
 
-NONE = "—"
-STATUS_COLOURS = {
-    JobStatus.QUEUED: "#6b7280",
-    JobStatus.RUNNING: "#1d4ed8",
-    JobStatus.SUCCEEDED: "#15803d",
-    JobStatus.FAILED: "#b91c1c",
-    JobStatus.CANCELLED: "#b45309",
-}
 DOWNS = {1: "1st", 2: "2nd", 3: "3rd"}
 SHORT_BUCKETS = {  # the list's column; the full label is its tooltip
     Bucket.GOALLINE: "Goal line",
@@ -93,38 +84,8 @@ def as_simulated(objects, ids, kind):
     return format_html_join(", ", "{}", ((p,) for p in parts)) or NONE
 
 
-class JobColumns:
-    """Status badge and progress bar for anything with a JobStatus (runs, policies), and
-    the team column only for those who see several teams."""
-
-    def get_readonly_fields(self, request, obj=None):
-        """Jobs are made by services, never edited: every field on the page is read-only."""
-        return flatten_fieldsets(self.get_fieldsets(request, obj))
-
-    def get_list_display(self, request):
-        """The team column only for those who see several teams."""
-        columns = super().get_list_display(request)
-        if request.user.is_superuser or user_team_ids(request.user)[:2].count() > 1:
-            return columns
-        return [c for c in columns if c != "team"]
-
-    @admin.display(description="status", ordering="status")
-    def status_badge(self, job):
-        return format_html(
-            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:9px;'
-            'font-weight:bold;white-space:nowrap">{}</span>',
-            STATUS_COLOURS.get(job.status, "#6b7280"),
-            job.get_status_display(),
-        )
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_bar(self, job):
-        return format_html(
-            '<span style="white-space:nowrap"><progress value="{}" max="100" '
-            'style="width:2.5em;vertical-align:middle"></progress> {} %</span>',
-            job.progress,
-            job.progress,
-        )
+class JobColumns(BaseJobColumns):
+    """The job columns (simulation.job_admin) and the lineup a run or training used."""
 
     @admin.display(description="lineup")
     def lineup_label(self, job):
