@@ -21,13 +21,14 @@ from rest_framework.views import APIView
 from config.api import conflict, error_body
 from config.filters import IdFilter, StrictFilterSet
 from config.parsers import SafeJSONParser
-from gameday import csv_io, pictures, report_pdf, selectors
+from gameday import csv_io, selectors
 from gameday import estimates as est
-from gameday import history as gh
 from gameday.api import serializers as s
 from gameday.models import Game, Result, Snap
 from gameday.services import rules_of
+from pictures import gameday_charts, self_scout_pdf
 from playbook.constants import Bucket, Coverage, Shell
+from playbook.history import history_of, versions
 from teams.scoping import MAX_ID, TeamScopedMixin, TeamScopedViewSet
 
 
@@ -115,8 +116,8 @@ class VersionedMixin:
     def history(self, request, *args, **kwargs):
         """Every version, newest first: who, when, from where and what changed."""
         obj = self.get_object()
-        records = type(obj).history.filter(id=obj.pk, team_id=self.team.pk)
-        page = self.paginator.paginate_queryset(gh.versions(records), request, view=self)
+        records = history_of(type(obj), obj.pk, self.team)
+        page = self.paginator.paginate_queryset(versions(records), request, view=self)
         return self.get_paginated_response(s.GameVersionSerializer(page, many=True).data)
 
 
@@ -158,7 +159,7 @@ class GameViewSet(VersionedMixin, TeamScopedViewSet):
     def drive_chart_svg(self, request, *args, **kwargs):
         game = self.get_object()
         chart = selectors.drive_chart(game)
-        svg = pictures.drive_chart_svg(chart, rules_of(game).playing_length, f"Drives {game}")
+        svg = gameday_charts.drive_chart_svg(chart, rules_of(game).playing_length, f"Drives {game}")
         return file_response(svg, "image/svg+xml")
 
     @extend_schema(
@@ -300,7 +301,7 @@ class SelfScoutHeatMapView(ReportView):
 
     def get(self, request, *args, **kwargs):
         report = selectors.self_scout(self.team, self.snaps(request))
-        return file_response(pictures.heat_map_svg(report["heat_map"]), "image/svg+xml")
+        return file_response(gameday_charts.heat_map_svg(report["heat_map"]), "image/svg+xml")
 
 
 @extend_schema(
@@ -313,7 +314,7 @@ class SelfScoutPDFView(ReportView):
         snaps = self.snaps(request)
         report = selectors.self_scout(self.team, snaps)
         rows = selectors.corrections(self.team, snaps)
-        pdf = report_pdf.self_scout_pdf(f"Self-scout — {self.team.name}", report, rows)
+        pdf = self_scout_pdf.self_scout_pdf(f"Self-scout — {self.team.name}", report, rows)
         return file_response(pdf, "application/pdf", "self-scout.pdf")
 
 

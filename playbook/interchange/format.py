@@ -4,6 +4,7 @@ reads, and how the ruleset's nested groups map to Ruleset fields
 
 from pathlib import Path
 
+from playbook import services
 from playbook.models import Formation, Lineup, Play, Playbook, Player, Route, Ruleset, Scenario
 
 # Write order: every kind only refers to kinds before it.
@@ -29,15 +30,8 @@ MODELS = {
     "scenarios": Scenario,
     "playbooks": Playbook,
 }
-# The child rows of each kind, as its service names them.
-ROWS = {
-    "lineups": "spots",
-    "formations": "slots",
-    "routes": "breakpoints",
-    "plays": "assignments",
-    "scenarios": "defenders",
-    "playbooks": "entries",
-}
+# The child rows of each kind, as its writer in playbook.services names them.
+ROWS = {kind: services.KINDS[m].rows for kind, m in MODELS.items() if services.KINDS[m].rows}
 ALIASES = {"rulesets": "rules"}
 # Top-level keys that tell the kind of an object, checked in this order.
 SIGNATURES = (

@@ -96,8 +96,6 @@ class Writer(KindWriters):
             status = "updated" if instance is not None else "created"
             if instance is not None and instance.name != obj.name:
                 self.by_name[kind].pop(instance.name, None)
-            if kind == "rules" and instance is not None:
-                store.refresh_users(obj)
         self.by_id[kind][item_id] = self.by_name[kind][obj.name] = obj
         self.done[kind][item_id] = obj
         self.status[kind][item_id] = status
