@@ -8,6 +8,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from playbook.constants import Coverage, Shell
@@ -48,6 +49,12 @@ class Game(models.Model):
     notes = models.TextField(blank=True, default="", max_length=5000)
     our_score = models.PositiveSmallIntegerField(null=True, blank=True)
     their_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    external_id = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Id in a FieldOS JSON export (e.g. game_2026_09_12_vs_eagles); unique per team.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -58,6 +65,14 @@ class Game(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["team", "opponent"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "external_id"],
+                condition=~Q(external_id=""),
+                name="gameday_game_team_external_id_unique",
+                violation_error_message="This external id is already used in this team.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} vs {self.opponent}"
