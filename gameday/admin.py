@@ -39,7 +39,8 @@ class SnapFormSet(BaseInlineFormSet):
         for form in rows:
             data = form.cleaned_data
             given = {k: data.get(k) for k in STATE}
-            state = pg.entered(expected, given)
+            state = pg.entered(expected, {**given, "try_points": data.get("try_points")}, rules)
+            form.instance.try_points = data["try_points"] = state.try_points
             for name in STATE:
                 if data.get(name) is None:
                     data[name] = getattr(state, name)
@@ -62,6 +63,7 @@ class SnapInlineForm(forms.ModelForm):
             "down",
             "distance",
             "yards_to_goal",
+            "try_points",
             "play",
             "call",
             "defense",

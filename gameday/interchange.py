@@ -31,6 +31,7 @@ SNAP_FIELDS = (
     "down",
     "distance",
     "yards_to_goal",
+    "try_points",
     "entered",
     "call",
     "defense_shell",
@@ -44,7 +45,7 @@ SNAP_FIELDS = (
     "notes",
 )
 SNAP_KEYS = {"key", "play", "defense", *SNAP_FIELDS}
-NUMBERS = {"drive": True, "down": True, "defense_rushers": True}  # whole numbers
+NUMBERS = ("drive", "down", "defense_rushers", "try_points")  # whole numbers
 FLOATS = ("distance", "yards_to_goal", "yards")
 
 

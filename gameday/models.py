@@ -92,6 +92,12 @@ class Snap(models.Model):
     down = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(6)])
     distance = models.FloatField(validators=[MinValueValidator(0.1), MaxValueValidator(150)])
     yards_to_goal = models.FloatField(validators=[MinValueValidator(0.1), MaxValueValidator(150)])
+    try_points = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(1, "1-point try"), (2, "2-point try")],
+        help_text="The try after a touchdown (empty: a down of the drive).",
+    )
     entered = models.BooleanField(
         default=False, help_text="Down, distance or yard line typed in, not followed on."
     )
@@ -153,6 +159,8 @@ class Snap(models.Model):
 
     def __str__(self):
         situation = f"{self.down}&{self.distance:g} @{self.yards_to_goal:g}"
+        if self.try_points:
+            situation = f"{self.try_points}-pt try @{self.yards_to_goal:g}"
         return f"#{self.sequence} {situation}: {self.call_label}"
 
     @property
@@ -173,4 +181,6 @@ class Snap(models.Model):
         return " ".join(parts) or "unknown"
 
     def state(self):
-        return pg.State(self.drive, self.down, self.distance, self.yards_to_goal)
+        return pg.State(
+            self.drive, self.down, self.distance, self.yards_to_goal, self.try_points or None
+        )

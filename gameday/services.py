@@ -104,7 +104,9 @@ def snap_record(*, game, data, key, rules=None):
         if existing is not None:
             return existing, False
         given = {k: data.get(k) for k in STATE_FIELDS}
-        state = pg.entered(expected_state(game, rules), given)
+        state = pg.entered(
+            expected_state(game, rules), {**given, "try_points": data.get("try_points")}, rules
+        )
         check_state(rules, state)
         values = _snap_values(game, data)
         values.setdefault("result", data.get("result"))
@@ -122,6 +124,7 @@ def snap_record(*, game, data, key, rules=None):
             down=state.down,
             distance=state.distance,
             yards_to_goal=state.yards_to_goal,
+            try_points=state.try_points,
             entered=any(v is not None for v in given.values()),
             idempotency_key=key,
             **values,
@@ -149,6 +152,8 @@ def snap_update(snap, data):
         for name, value in values.items():
             setattr(snap, name, value)
         changed = {k: data[k] for k in STATE_FIELDS if k in data and data[k] is not None}
+        if "try_points" in data:
+            snap.try_points = data["try_points"] or None
         for name, value in changed.items():
             setattr(snap, name, value)
         if changed:

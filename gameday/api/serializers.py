@@ -55,6 +55,13 @@ class SnapSerializer(TeamScopedSerializer):
     down = serializers.IntegerField(min_value=1, max_value=6, required=False)
     distance = serializers.FloatField(min_value=0.1, max_value=150, required=False)
     yards_to_goal = serializers.FloatField(min_value=0.1, max_value=150, required=False)
+    try_points = serializers.ChoiceField(
+        choices=[1, 2],
+        allow_null=True,
+        required=False,
+        help_text="On the try after a touchdown: 1 (from the 5) or 2 (from the 10). The "
+        "snap after a touchdown is the 1-point try unless 2 is sent.",
+    )
     yards = serializers.FloatField(min_value=-150, max_value=150, required=False, default=0.0)
     call_label = serializers.CharField(read_only=True)
     defense_label = serializers.CharField(read_only=True)
@@ -69,6 +76,7 @@ class SnapSerializer(TeamScopedSerializer):
             "down",
             "distance",
             "yards_to_goal",
+            "try_points",
             "entered",
             "play",
             "call",

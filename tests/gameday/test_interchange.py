@@ -24,7 +24,8 @@ CHARTED = [
     ("complete", 8, {"defense": 0}),
     ("run", 4, {"defense_shell": "COVER3", "defense_coverage": "ZONE", "defense_rushers": 1}),
     ("incomplete", 0, {"defense": 1}),
-    ("complete", 40, {"defense": 0}),  # a touchdown: the next snap starts drive 2
+    ("complete", 40, {"defense": 0}),  # a touchdown: the next snap is the try
+    ("complete", 5, {}),  # the 1-point try, good; the next snap starts drive 2
     ("sack", 3, {}),
 ]
 
@@ -58,8 +59,9 @@ def test_a_game_with_its_snaps_round_trips_into_another_team(team):
     [game] = document["games"]
     assert game["opponent"] == "Eagles" and game["date"] == "2026-09-12"
     assert game["playbook"] == document["playbooks"][0]["id"]
-    assert [s["key"] for s in game["snaps"]] == [f"k{i}" for i in range(5)]
-    assert game["snaps"][3]["touchdown"] and game["snaps"][4]["drive"] == 2
+    assert [s["key"] for s in game["snaps"]] == [f"k{i}" for i in range(6)]
+    assert game["snaps"][3]["touchdown"] and game["snaps"][4]["try_points"] == 1
+    assert game["snaps"][5]["drive"] == 2 and game["snaps"][5]["try_points"] is None
     assert game["snaps"][1]["defense"] is None and game["snaps"][1]["defense_shell"] == "COVER3"
     assert all(
         not isinstance(v, int) or k.endswith(("score", "drive", "down", "rushers"))
@@ -74,7 +76,7 @@ def test_a_game_with_its_snaps_round_trips_into_another_team(team):
     copied = Game.objects.get(team=other)
     assert copied.playbook.team_id == other.pk and copied.notes == "windy"
     snaps = list(copied.snaps.order_by("sequence"))
-    assert [s.sequence for s in snaps] == [1, 2, 3, 4, 5]
+    assert [s.sequence for s in snaps] == [1, 2, 3, 4, 5, 6]
     assert all(s.team_id == other.pk for s in snaps)
     assert {s.play.team_id for s in snaps} == {other.pk}
     assert [s.play.name for s in snaps] == [s.play.name for s in side.game.snaps.all()]
@@ -87,8 +89,8 @@ def test_a_game_with_its_snaps_round_trips_into_another_team(team):
     again = load(other, document)
     assert again.kinds["games"] == {**again.kinds["games"], "created": 0, "updated": 0}
     assert again.kinds["games"]["unchanged"] == 1
-    assert Snap.objects.filter(team=other).count() == 5
-    assert Snap.objects.filter(team=team).count() == 5  # the source team is untouched
+    assert Snap.objects.filter(team=other).count() == 6
+    assert Snap.objects.filter(team=team).count() == 6  # the source team is untouched
 
 
 def test_a_changed_file_updates_the_game_by_id_and_its_snaps_by_key(team):
@@ -107,8 +109,8 @@ def test_a_changed_file_updates_the_game_by_id_and_its_snaps_by_key(team):
     stored = Game.objects.get(team=other)
     assert stored.our_score == 12 and stored.version == 2
     snaps = list(stored.snaps.order_by("sequence"))
-    assert [s.idempotency_key for s in snaps] == ["k0", "k1", "k3", "k4"]
-    assert [s.sequence for s in snaps] == [1, 2, 3, 4]
+    assert [s.idempotency_key for s in snaps] == ["k0", "k1", "k3", "k4", "k5"]
+    assert [s.sequence for s in snaps] == [1, 2, 3, 4, 5]
     assert snaps[0].yards == 9.0 and snaps[0].version == 2 and snaps[1].version == 1
     assert {s.idempotency_key: s.pk for s in snaps} == {
         k: pk for k, pk in before.items() if k != "k2"
@@ -130,7 +132,7 @@ def test_references_resolve_inside_the_importing_team_only(team):
     assert not Game.objects.filter(team=other).exists()
     # the whole export, back into its own team: the game is the same game
     assert load(team, fieldos_export(team)).kinds["games"]["unchanged"] == 1
-    assert Game.objects.filter(team=team).count() == 1 and side.game.snaps.count() == 5
+    assert Game.objects.filter(team=team).count() == 1 and side.game.snaps.count() == 6
 
 
 def test_bad_snaps_name_the_game_the_snap_and_the_field_and_write_nothing(team):
