@@ -26,23 +26,12 @@ from . import services
 from .models import Game, Result
 
 GAME_FIELDS = ("opponent", "date", "notes", "our_score", "their_score")
+# The snap's own fields as the file holds them; play and defense are references.
 SNAP_FIELDS = (
-    "drive",
-    "down",
-    "distance",
-    "yards_to_goal",
+    *services.STATE_FIELDS,
     "try_points",
     "entered",
-    "call",
-    "defense_shell",
-    "defense_coverage",
-    "defense_rushers",
-    "result",
-    "yards",
-    "touchdown",
-    "flag_puller",
-    "target",
-    "notes",
+    *(f for f in services.SNAP_FIELDS if f not in ("play", "defense")),
 )
 SNAP_KEYS = {"key", "play", "defense", *SNAP_FIELDS}
 NUMBERS = ("drive", "down", "defense_rushers", "try_points")  # whole numbers
