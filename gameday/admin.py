@@ -13,9 +13,10 @@ from django.urls import re_path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from pictures import gameday_charts, self_scout_pdf
 from teams.scoping import TeamScopedAdmin, TeamScopedInline
 
-from . import csv_io, pictures, report_pdf, selectors
+from . import csv_io, selectors
 from . import progression as pg
 from .models import Game, Snap
 from .services import expected_state, normalised_yards, rules_of
@@ -38,7 +39,8 @@ class SnapFormSet(BaseInlineFormSet):
         for form in rows:
             data = form.cleaned_data
             given = {k: data.get(k) for k in STATE}
-            state = pg.entered(expected, given)
+            state = pg.entered(expected, {**given, "try_points": data.get("try_points")}, rules)
+            form.instance.try_points = data["try_points"] = state.try_points
             for name in STATE:
                 if data.get(name) is None:
                     data[name] = getattr(state, name)
@@ -61,6 +63,7 @@ class SnapInlineForm(forms.ModelForm):
             "down",
             "distance",
             "yards_to_goal",
+            "try_points",
             "play",
             "call",
             "defense",
@@ -200,7 +203,9 @@ class GameAdmin(TeamScopedAdmin):
                 "game": game,
                 "chart": chart,
                 "drive_svg": mark_safe(  # drawn by our code; every text in it is escaped
-                    pictures.drive_chart_svg(chart, rules_of(game).playing_length, f"Drives {game}")
+                    gameday_charts.drive_chart_svg(
+                        chart, rules_of(game).playing_length, f"Drives {game}"
+                    )
                 ),
                 "next_state": expected_state(game),
             },
@@ -226,7 +231,7 @@ class GameAdmin(TeamScopedAdmin):
             "opts": self.opts,
             "title": title,
             "report": report,
-            "heat_svg": mark_safe(pictures.heat_map_svg(report["heat_map"])),
+            "heat_svg": mark_safe(gameday_charts.heat_map_svg(report["heat_map"])),
             "corrections": selectors.corrections(team, snaps),
             "games": list(queryset.order_by("date")),
             **(extra or {}),
@@ -249,7 +254,7 @@ class GameAdmin(TeamScopedAdmin):
         if team is None:
             return None
         snaps = selectors.snaps_for(team, games=queryset)
-        pdf = report_pdf.self_scout_pdf(
+        pdf = self_scout_pdf.self_scout_pdf(
             f"Self-scout — {team.name}",
             selectors.self_scout(team, snaps),
             selectors.corrections(team, snaps),

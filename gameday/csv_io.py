@@ -20,7 +20,8 @@ MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
 
 # Hudl column → meaning. DEF FRONT carries our scenario's name or a shell; COVERAGE
-# Man/Zone; RUSHERS a count (not a Hudl column, ours).
+# Man/Zone; RUSHERS a count and TRY the try after a touchdown (1 or 2; not Hudl
+# columns, ours).
 COLUMNS = [
     "PLAY #",
     "ODK",
@@ -36,6 +37,7 @@ COLUMNS = [
     "DEF FRONT",
     "COVERAGE",
     "RUSHERS",
+    "TRY",
     "TD",
     "FLAG PULLER",
     "TARGET",
@@ -116,6 +118,7 @@ def export_csv(game):
                 snap.defense.name if snap.defense_id else snap.get_defense_shell_display(),
                 snap.get_defense_coverage_display() if snap.defense_coverage else "",
                 "" if snap.defense_rushers is None else snap.defense_rushers,
+                snap.try_points or "",
                 "Y" if snap.touchdown or outcome.event == pg.TOUCHDOWN else "",
                 snap.flag_puller,
                 snap.target,
@@ -198,6 +201,7 @@ def _row(number, row, rules, scenarios, game):
         "target": row.get("TARGET", "")[:60],
         "notes": row.get("NOTES", "")[:2000],
         "defense_rushers": _number(number, row, "RUSHERS", int, 0, 7),
+        "try_points": _number(number, row, "TRY", int, 1, 2),
     }
     if row.get("YARD LN", ""):
         try:
@@ -260,6 +264,7 @@ def import_csv(game, text):
                     "yards_to_goal": "YARD LN",
                     "yards": "GN/LS",
                     "drive": "DRIVE",
+                    "try_points": "TRY",
                 }
                 field, messages = next(iter(_messages(exc).items()))
                 raise _error(number, column.get(field, field.upper()), messages[0]) from None

@@ -8,6 +8,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from playbook.constants import Coverage, Shell
@@ -48,6 +49,12 @@ class Game(models.Model):
     notes = models.TextField(blank=True, default="", max_length=5000)
     our_score = models.PositiveSmallIntegerField(null=True, blank=True)
     their_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    external_id = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Id in a FieldOS JSON export (e.g. game_2026_09_12_vs_eagles); unique per team.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -58,6 +65,14 @@ class Game(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["team", "opponent"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "external_id"],
+                condition=~Q(external_id=""),
+                name="gameday_game_team_external_id_unique",
+                violation_error_message="This external id is already used in this team.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} vs {self.opponent}"
@@ -77,6 +92,12 @@ class Snap(models.Model):
     down = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(6)])
     distance = models.FloatField(validators=[MinValueValidator(0.1), MaxValueValidator(150)])
     yards_to_goal = models.FloatField(validators=[MinValueValidator(0.1), MaxValueValidator(150)])
+    try_points = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(1, "1-point try"), (2, "2-point try")],
+        help_text="The try after a touchdown (empty: a down of the drive).",
+    )
     entered = models.BooleanField(
         default=False, help_text="Down, distance or yard line typed in, not followed on."
     )
@@ -138,6 +159,8 @@ class Snap(models.Model):
 
     def __str__(self):
         situation = f"{self.down}&{self.distance:g} @{self.yards_to_goal:g}"
+        if self.try_points:
+            situation = f"{self.try_points}-pt try @{self.yards_to_goal:g}"
         return f"#{self.sequence} {situation}: {self.call_label}"
 
     @property
@@ -158,4 +181,6 @@ class Snap(models.Model):
         return " ".join(parts) or "unknown"
 
     def state(self):
-        return pg.State(self.drive, self.down, self.distance, self.yards_to_goal)
+        return pg.State(
+            self.drive, self.down, self.distance, self.yards_to_goal, self.try_points or None
+        )

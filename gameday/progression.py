@@ -8,6 +8,10 @@ interception or a safety ends the drive and the next snap starts the next drive.
 A state's line to gain is implied: `yards_to_goal - distance` yards from the goal
 (0 = goal to go). Yards are gained by the offense (a sack or a penalty against us is
 negative); a penalty replays the down.
+
+After a touchdown comes the try (one snap, same drive): the 1-point try from the
+ruleset's `pat1_distance` (the 5) unless the coach picks the 2-point try from
+`pat2_distance` (the 10). Whatever happens on it, the next snap starts the next drive.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ FIRST_DOWN, TOUCHDOWN, TURNOVER_ON_DOWNS, TURNOVER, SAFETY = (
     "interception",
     "safety",
 )
+TRY_GOOD, TRY_FAILED = "try_good", "try_failed"
 DRIVE_ENDS = (TOUCHDOWN, TURNOVER_ON_DOWNS, TURNOVER, SAFETY)
+TRY_POINTS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -44,13 +50,23 @@ class Rules:
     line_to_gain: float | None = 25.0  # yards from the own goal line; None: the goal only
     downs: int = 4
     start: float = 5.0  # a drive starts this far from the own goal line
+    try_distances: tuple = (5.0, 10.0)  # yards to goal of the 1- and the 2-point try
 
     @classmethod
     def of(cls, ruleset):
         """From anything with the Ruleset fields (a model instance or a namespace)."""
         playing = ruleset.field_length - 2 * ruleset.endzone_depth
         midfield = ruleset.line_to_gain if ruleset.use_midfield_line_to_gain else None
-        return cls(playing_length=playing, line_to_gain=midfield, downs=ruleset.downs_to_convert)
+        tries = tuple(
+            float(getattr(ruleset, name, default))
+            for name, default in (("pat1_distance", 5.0), ("pat2_distance", 10.0))
+        )
+        return cls(
+            playing_length=playing,
+            line_to_gain=midfield,
+            downs=ruleset.downs_to_convert,
+            try_distances=tries,
+        )
 
     @property
     def midfield_to_goal(self):
@@ -66,6 +82,7 @@ class State:
     down: int
     distance: float
     yards_to_goal: float
+    try_points: int | None = None  # 1 or 2 on the try after a touchdown
 
     @property
     def line_to_gain(self):
@@ -81,7 +98,7 @@ class Outcome:
     @property
     def converted(self):
         """The play reached the line to gain or scored (the simulator's "success")."""
-        return self.event in (FIRST_DOWN, TOUCHDOWN)
+        return self.event in (FIRST_DOWN, TOUCHDOWN, TRY_GOOD)
 
 
 def series(rules: Rules, drive: int, yards_to_goal: float) -> State:
@@ -96,19 +113,32 @@ def drive_start(rules: Rules, drive: int = 1) -> State:
     return series(rules, drive, rules.playing_length - rules.start)
 
 
+def try_state(rules: Rules, drive: int, points: int = 1) -> State:
+    """The try after the touchdown of `drive`: goal to go from the try's spot."""
+    if points not in TRY_POINTS:
+        raise ValueError(f"a try is for 1 or 2 points, not {points!r}")
+    spot = _yd(rules.try_distances[points - 1])
+    return State(drive, 1, spot, spot, points)
+
+
 def advance(
     rules: Rules, state: State, result: str, yards: float = 0.0, touchdown: bool = False
 ) -> Outcome:
     """What `result` for `yards` at `state` leads to."""
     if result not in RESULTS:
         raise ValueError(f"unknown result {result!r}")
+    if state.try_points:
+        scored = touchdown or (
+            result not in (INCOMPLETE, INTERCEPTION) and yards >= state.yards_to_goal
+        )
+        return Outcome(TRY_GOOD if scored else TRY_FAILED, drive_start(rules, state.drive + 1))
     if result == INTERCEPTION:
         return Outcome(TURNOVER, drive_start(rules, state.drive + 1))
     if result == INCOMPLETE:
         yards = 0.0
     spot = state.yards_to_goal - yards
     if touchdown or spot <= 0:
-        return Outcome(TOUCHDOWN, drive_start(rules, state.drive + 1))
+        return Outcome(TOUCHDOWN, try_state(rules, state.drive))
     if spot >= rules.playing_length:
         return Outcome(SAFETY, drive_start(rules, state.drive + 1))
     line = state.line_to_gain
@@ -129,7 +159,7 @@ def replay(rules: Rules, snaps, first: State | None = None):
     expected = first or drive_start(rules)
     out = []
     for snap in snaps:
-        state = entered(expected, snap)
+        state = entered(expected, snap, rules)
         outcome = advance(
             rules, state, snap["result"], snap.get("yards") or 0.0, snap.get("touchdown", False)
         )
@@ -138,9 +168,16 @@ def replay(rules: Rules, snaps, first: State | None = None):
     return out
 
 
-def entered(expected: State, snap) -> State:
-    """`expected` with whatever the snap states itself."""
+def entered(expected: State, snap, rules: Rules | None = None) -> State:
+    """`expected` with whatever the snap states itself. On the try the snap may pick
+    the other try (`try_points`); a snap that states its down, distance or yard line but
+    no try is not a try (a charted game that left the try out)."""
     values = {k: snap.get(k) for k in ("drive", "down", "distance", "yards_to_goal")}
+    points = snap.get("try_points")
+    if points and points != expected.try_points:
+        expected = try_state(rules or Rules(), expected.drive, points)
+    elif not points and any(v is not None for v in values.values()):
+        expected = replace(expected, try_points=None)
     return replace(expected, **{k: v for k, v in values.items() if v is not None})
 
 

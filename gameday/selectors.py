@@ -63,9 +63,11 @@ def drive_chart(game):
             )
         drive = drives[-1]
         drive["plays"] += 1
-        if snap.result != pg.PENALTY:
+        if snap.result != pg.PENALTY and not snap.try_points:  # a try gains no field
             drive["yards"] += snap.yards
         drive["first_downs"] += outcome.event == pg.FIRST_DOWN
+        if snap.try_points:
+            drive["try"] = {"points": snap.try_points, "good": outcome.event == pg.TRY_GOOD}
         drive["snaps"].append(
             {
                 "id": snap.pk,
@@ -73,6 +75,7 @@ def drive_chart(game):
                 "down": snap.down,
                 "distance": snap.distance,
                 "yards_to_goal": snap.yards_to_goal,
+                "try_points": snap.try_points,
                 "call": snap.call_label,
                 "defense": snap.defense_label,
                 "result": snap.result,
@@ -83,15 +86,21 @@ def drive_chart(game):
         following = snaps[i + 1] if i + 1 < len(snaps) else None
         if outcome.event in pg.DRIVE_ENDS:
             drive["result"] = outcome.event
+        elif snap.try_points:
+            pass  # the try belongs to the touchdown's drive, which ended with it
         elif following is not None and following.drive != snap.drive:
             drive["result"] = "ended"
-    points = sum(
-        1 for d in drives if d["result"] == pg.TOUCHDOWN
-    )  # touchdowns; tries are not charted
+    touchdowns = sum(1 for d in drives if d["result"] == pg.TOUCHDOWN)
+    tries = [d["try"] for d in drives if "try" in d]
     return {
         "game": game.pk,
         "snaps": len(snaps),
-        "touchdowns": points,
+        "touchdowns": touchdowns,
+        "tries": {
+            "attempted": len(tries),
+            "good": sum(t["good"] for t in tries),
+            "points": sum(t["points"] for t in tries if t["good"]),
+        },
         "next": _state_dict(outcome_of(snaps[-1], rules).next if snaps else pg.drive_start(rules)),
         "drives": drives,
     }
@@ -103,6 +112,7 @@ def _state_dict(state):
         "down": state.down,
         "distance": state.distance,
         "yards_to_goal": state.yards_to_goal,
+        "try_points": state.try_points,
     }
 
 

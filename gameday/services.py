@@ -104,7 +104,9 @@ def snap_record(*, game, data, key, rules=None):
         if existing is not None:
             return existing, False
         given = {k: data.get(k) for k in STATE_FIELDS}
-        state = pg.entered(expected_state(game, rules), given)
+        state = pg.entered(
+            expected_state(game, rules), {**given, "try_points": data.get("try_points")}, rules
+        )
         check_state(rules, state)
         values = _snap_values(game, data)
         values.setdefault("result", data.get("result"))
@@ -122,6 +124,7 @@ def snap_record(*, game, data, key, rules=None):
             down=state.down,
             distance=state.distance,
             yards_to_goal=state.yards_to_goal,
+            try_points=state.try_points,
             entered=any(v is not None for v in given.values()),
             idempotency_key=key,
             **values,
@@ -149,6 +152,8 @@ def snap_update(snap, data):
         for name, value in values.items():
             setattr(snap, name, value)
         changed = {k: data[k] for k in STATE_FIELDS if k in data and data[k] is not None}
+        if "try_points" in data:
+            snap.try_points = data["try_points"] or None
         for name, value in changed.items():
             setattr(snap, name, value)
         if changed:
@@ -164,4 +169,49 @@ def game_save(game):
     if game.pk is not None:
         game.version += 1
     game.save()
+    return game
+
+
+@transaction.atomic
+def game_import_write(*, team, data, snaps, instance=None):
+    """A game and its snaps as a file states them (the FieldOS JSON import): the game's
+    fields, then each snap by its key — changed ones updated, new ones added, the game's
+    other snaps deleted. Snaps keep the down, distance and yard line they state. Errors
+    are keyed "snaps[i].field"."""
+    game = instance if instance is not None else Game(team=team)
+    for name, value in data.items():
+        setattr(game, name, value)
+    game.full_clean(exclude=["team", "ruleset", "playbook"], validate_constraints=False)
+    game_save(game)
+    rules = rules_of(game)
+    existing = {s.idempotency_key: s for s in game.snaps.all()} if instance is not None else {}
+    errors = {}
+    kept = set()
+    for i, row in enumerate(snaps):
+        row = dict(row)
+        key = row.pop("key")
+        snap = existing.get(key) or Snap(team_id=team.pk, game=game, idempotency_key=key)
+        changed = snap.pk is None or snap.sequence != i + 1
+        for name, value in row.items():
+            changed |= getattr(snap, name) != value
+            setattr(snap, name, value)
+        snap.sequence = i + 1
+        try:
+            snap.full_clean(exclude=["team", "game"], validate_constraints=False)
+            check_state(rules, snap.state())
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(f"snaps[{i}].{name}", []).extend(messages)
+            continue
+        if key in kept:
+            errors.setdefault(f"snaps[{i}].key", []).append(f"'{key}' is used by another snap")
+            continue
+        kept.add(key)
+        if changed:
+            if snap.pk is not None:
+                snap.version += 1
+            snap.save()
+    if errors:
+        raise ValidationError(errors)
+    game.snaps.exclude(idempotency_key__in=kept).delete()
     return game

@@ -55,6 +55,13 @@ class SnapSerializer(TeamScopedSerializer):
     down = serializers.IntegerField(min_value=1, max_value=6, required=False)
     distance = serializers.FloatField(min_value=0.1, max_value=150, required=False)
     yards_to_goal = serializers.FloatField(min_value=0.1, max_value=150, required=False)
+    try_points = serializers.ChoiceField(
+        choices=[1, 2],
+        allow_null=True,
+        required=False,
+        help_text="On the try after a touchdown: 1 (from the 5) or 2 (from the 10). The "
+        "snap after a touchdown is the 1-point try unless 2 is sent.",
+    )
     yards = serializers.FloatField(min_value=-150, max_value=150, required=False, default=0.0)
     call_label = serializers.CharField(read_only=True)
     defense_label = serializers.CharField(read_only=True)
@@ -69,6 +76,7 @@ class SnapSerializer(TeamScopedSerializer):
             "down",
             "distance",
             "yards_to_goal",
+            "try_points",
             "entered",
             "play",
             "call",
@@ -124,3 +132,51 @@ class GameVersionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     version = serializers.IntegerField()
     changes = serializers.ListField(child=serializers.DictField())
+
+
+# --- recommendations with the real games in (response shapes, for the schema) ---------------
+
+
+class SimulatedFigureSerializer(serializers.Serializer):
+    success_rate = serializers.FloatField(allow_null=True)
+    plays = serializers.IntegerField(help_text="Simulated plays behind the figure.")
+    expected_reward = serializers.FloatField(allow_null=True)
+    interval = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+
+
+class RealFigureSerializer(serializers.Serializer):
+    n = serializers.IntegerField(help_text="Our charted snaps of the play in this situation.")
+    successes = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True)
+
+
+class CombinedFigureSerializer(serializers.Serializer):
+    success_rate = serializers.FloatField(help_text="(n0·simulated + successes) / (n0 + n)")
+    sd = serializers.FloatField()
+    n0 = serializers.FloatField()
+
+
+class GameRecommendationRowSerializer(serializers.Serializer):
+    play = serializers.IntegerField()
+    name = serializers.CharField()
+    rank = serializers.IntegerField(help_text="By the combined success rate.")
+    simulated_rank = serializers.IntegerField(help_text="The policy's own rank.")
+    simulated = SimulatedFigureSerializer()
+    real = RealFigureSerializer()
+    combined = CombinedFigureSerializer(allow_null=True)
+    p_value = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField()
+    summary = serializers.CharField()
+
+
+class GameRecommendationSerializer(serializers.Serializer):
+    policy = serializers.IntegerField()
+    bucket = serializers.CharField()
+    scenario = serializers.IntegerField(allow_null=True)
+    opponent = serializers.CharField(allow_null=True)
+    n0 = serializers.FloatField()
+    ranked_by = serializers.CharField()
+    real_snaps = serializers.IntegerField()
+    enough_data = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+    recommendations = GameRecommendationRowSerializer(many=True)

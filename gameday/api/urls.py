@@ -20,5 +20,10 @@ urlpatterns = [
     path(TEAM + "scouting/", views.ScoutingView.as_view(), name="scouting"),
     path(TEAM + "scouting/mix/", views.ScoutingMixView.as_view(), name="scouting-mix"),
     path(TEAM + "corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path(
+        TEAM + "recommend-with-games/",
+        views.RecommendWithGamesView.as_view(),
+        name="recommend-with-games",
+    ),
     *router.urls,
 ]

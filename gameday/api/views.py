@@ -6,6 +6,7 @@ import json
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as df
 from drf_spectacular.types import OpenApiTypes
@@ -21,13 +22,18 @@ from rest_framework.views import APIView
 from config.api import conflict, error_body
 from config.filters import IdFilter, StrictFilterSet
 from config.parsers import SafeJSONParser
-from gameday import csv_io, pictures, report_pdf, selectors
+from football.situations import situation_bucket, situation_errors
+from gameday import csv_io, recommend, selectors
 from gameday import estimates as est
-from gameday import history as gh
 from gameday.api import serializers as s
 from gameday.models import Game, Result, Snap
 from gameday.services import rules_of
+from pictures import gameday_charts, self_scout_pdf
 from playbook.constants import Bucket, Coverage, Shell
+from playbook.history import history_of, versions
+from playbook.models import Scenario, default_ruleset
+from simulation.models import Policy
+from simulation.policies import PolicyError
 from teams.scoping import MAX_ID, TeamScopedMixin, TeamScopedViewSet
 
 
@@ -115,8 +121,8 @@ class VersionedMixin:
     def history(self, request, *args, **kwargs):
         """Every version, newest first: who, when, from where and what changed."""
         obj = self.get_object()
-        records = type(obj).history.filter(id=obj.pk, team_id=self.team.pk)
-        page = self.paginator.paginate_queryset(gh.versions(records), request, view=self)
+        records = history_of(type(obj), obj.pk, self.team)
+        page = self.paginator.paginate_queryset(versions(records), request, view=self)
         return self.get_paginated_response(s.GameVersionSerializer(page, many=True).data)
 
 
@@ -158,7 +164,7 @@ class GameViewSet(VersionedMixin, TeamScopedViewSet):
     def drive_chart_svg(self, request, *args, **kwargs):
         game = self.get_object()
         chart = selectors.drive_chart(game)
-        svg = pictures.drive_chart_svg(chart, rules_of(game).playing_length, f"Drives {game}")
+        svg = gameday_charts.drive_chart_svg(chart, rules_of(game).playing_length, f"Drives {game}")
         return file_response(svg, "image/svg+xml")
 
     @extend_schema(
@@ -300,7 +306,7 @@ class SelfScoutHeatMapView(ReportView):
 
     def get(self, request, *args, **kwargs):
         report = selectors.self_scout(self.team, self.snaps(request))
-        return file_response(pictures.heat_map_svg(report["heat_map"]), "image/svg+xml")
+        return file_response(gameday_charts.heat_map_svg(report["heat_map"]), "image/svg+xml")
 
 
 @extend_schema(
@@ -313,8 +319,52 @@ class SelfScoutPDFView(ReportView):
         snaps = self.snaps(request)
         report = selectors.self_scout(self.team, snaps)
         rows = selectors.corrections(self.team, snaps)
-        pdf = report_pdf.self_scout_pdf(f"Self-scout — {self.team.name}", report, rows)
+        pdf = self_scout_pdf.self_scout_pdf(f"Self-scout — {self.team.name}", report, rows)
         return file_response(pdf, "application/pdf", "self-scout.pdf")
+
+
+def _n0(request):
+    raw = request.query_params.get("n0", "")
+    try:
+        n0 = float(raw) if raw else est.N0
+    except ValueError:
+        n0 = -1.0
+    if not 0 < n0 <= 10_000:
+        raise ValidationError({"n0": [f"'{raw}' — a number above 0 and at most 10000."]})
+    return n0
+
+
+def _id(request, name, required=False):
+    raw = request.query_params.get(name, "")
+    if not raw:
+        if required:
+            raise ValidationError({name: [f"Give ?{name}= (an id)."]})
+        return None
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
+        raise ValidationError({name: [f"'{raw}' is not an id."]})
+    return int(raw)
+
+
+def _situation(query, rules):
+    """?situation=BUCKET, or ?down=&distance=&yardline= (yards to the goal)."""
+    if query.get("situation"):
+        bucket = query["situation"].strip().upper()
+        if bucket not in Bucket.values:
+            raise ValidationError(
+                {"situation": [f"'{bucket}' — one of {', '.join(Bucket.values)}."]}
+            )
+        return bucket
+    raw = {k: query.get(k) for k in ("down", "distance", "yardline")}
+    try:
+        down, distance, yardline = int(raw["down"]), float(raw["distance"]), float(raw["yardline"])
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"situation": ["Give ?situation=BUCKET or ?down=&distance=&yardline= (numbers)."]}
+        ) from None
+    errors = situation_errors(down, distance, yardline, rules)
+    if errors:
+        raise ValidationError(errors)
+    return situation_bucket(down, distance, yardline, rules.downs_to_convert)
 
 
 def _opponent(request):
@@ -377,13 +427,7 @@ class CorrectionsView(ReportView):
     when the exact binomial test puts the real results outside chance (p < 0.05)."""
 
     def get(self, request, *args, **kwargs):
-        raw = request.query_params.get("n0", "")
-        try:
-            n0 = float(raw) if raw else est.N0
-        except ValueError:
-            n0 = -1.0
-        if not 0 < n0 <= 10_000:
-            raise ValidationError({"n0": [f"'{raw}' — a number above 0 and at most 10000."]})
+        n0 = _n0(request)
         flagged = request.query_params.get("flagged", "").lower()
         if flagged not in ("", "true", "false", "1", "0"):
             raise ValidationError({"flagged": ["Use true or false."]})
@@ -393,3 +437,43 @@ class CorrectionsView(ReportView):
         elif flagged in ("false", "0"):
             rows = [r for r in rows if not r["flagged"]]
         return Response({"n0": n0, "alpha": est.ALPHA, "results": rows})
+
+
+@extend_schema(
+    tags=["game day"],
+    parameters=[
+        OpenApiParameter("policy", OpenApiTypes.INT, required=True, description="A policy."),
+        OpenApiParameter("situation", OpenApiTypes.STR, enum=Bucket.values),
+        OpenApiParameter("down", OpenApiTypes.INT),
+        OpenApiParameter("distance", OpenApiTypes.FLOAT),
+        OpenApiParameter("yardline", OpenApiTypes.FLOAT, description="Yards to the goal."),
+        OpenApiParameter("scenario", OpenApiTypes.INT, description="A known defense of the mix."),
+        OPPONENT,
+        N0,
+    ],
+    responses=s.GameRecommendationSerializer,
+)
+class RecommendWithGamesView(ReportView):
+    """The policy's recommendation for a situation with our real snaps in: per play the
+    simulated success rate, the real snaps in that situation bucket (against that
+    defense when `scenario` is given, against that opponent when `opponent` is) and the
+    combined estimate; ranked by the combined success rate."""
+
+    def get(self, request, *args, **kwargs):
+        policy = get_object_or_404(
+            Policy.objects.filter(team=self.team), pk=_id(request, "policy", required=True)
+        )
+        rules = policy.ruleset or default_ruleset(self.team)
+        bucket = _situation(request.query_params, rules)
+        scenario_id = _id(request, "scenario")
+        scenario = None
+        if scenario_id is not None:
+            scenario = get_object_or_404(Scenario.objects.filter(team=self.team), pk=scenario_id)
+        opponent = request.query_params.get("opponent", "").strip() or None
+        try:
+            answer = recommend.recommend_with_games(
+                self.team, policy, bucket, scenario, n0=_n0(request), opponent=opponent
+            )
+        except PolicyError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(s.GameRecommendationSerializer(answer).data)

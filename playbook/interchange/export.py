@@ -7,7 +7,8 @@ import json
 from django.utils.text import slugify
 
 from playbook.constants import MAN_AUTO, Duty
-from playbook.interchange.format import ID_PREFIX, KINDS, RULES_FIELDS
+from playbook.interchange import extensions
+from playbook.interchange.format import ID_PREFIX, RULES_FIELDS
 from playbook.interchange.store import team_objects
 from playbook.models import Player
 
@@ -184,7 +185,10 @@ def fieldos_export(team):
         "scenarios": lambda o: _render_scenario(o, ids, by_pk),
         "playbooks": lambda o: _render_playbook(o, ids),
     }
-    return {kind: [render[kind](o) for o in objects[kind]] for kind in KINDS}
+    doc = {kind: [render[kind](o) for o in objects[kind]] for kind in render}
+    for extra in extensions.EXTRAS.values():  # after the kinds they refer to
+        doc[extra.kind] = extra.export(team, ids)
+    return doc
 
 
 def export_json(value):

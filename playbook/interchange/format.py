@@ -4,10 +4,12 @@ reads, and how the ruleset's nested groups map to Ruleset fields
 
 from pathlib import Path
 
+from playbook import services
 from playbook.models import Formation, Lineup, Play, Playbook, Player, Route, Ruleset, Scenario
 
-# Write order: every kind only refers to kinds before it.
-KINDS = ("rules", "players", "lineups", "formations", "routes", "plays", "scenarios", "playbooks")
+# Write order: every kind only refers to kinds before it. A list: apps above playbook
+# append their kinds (playbook/interchange/extensions.py).
+KINDS = ["rules", "players", "lineups", "formations", "routes", "plays", "scenarios", "playbooks"]
 SINGULAR = {
     "rules": "ruleset",
     "players": "player",
@@ -29,18 +31,11 @@ MODELS = {
     "scenarios": Scenario,
     "playbooks": Playbook,
 }
-# The child rows of each kind, as its service names them.
-ROWS = {
-    "lineups": "spots",
-    "formations": "slots",
-    "routes": "breakpoints",
-    "plays": "assignments",
-    "scenarios": "defenders",
-    "playbooks": "entries",
-}
+# The child rows of each kind, as its writer in playbook.services names them.
+ROWS = {kind: services.KINDS[m].rows for kind, m in MODELS.items() if services.KINDS[m].rows}
 ALIASES = {"rulesets": "rules"}
 # Top-level keys that tell the kind of an object, checked in this order.
-SIGNATURES = (
+SIGNATURES = [
     ("scenarios", ("defense_call", "defender_start_positions", "defender_assignments")),
     ("plays", ("assignments", "qb_plan")),
     ("playbooks", ("entries",)),
@@ -49,7 +44,7 @@ SIGNATURES = (
     ("routes", ("breakpoints",)),
     ("players", ("attributes", "side")),
     ("rules", ("downs", "rush", "scoring", "players_per_side")),
-)
+]
 
 # Ruleset JSON path → Ruleset field. rush_delay_seconds is converted to ms.
 RULES_FIELDS = (

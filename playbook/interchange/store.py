@@ -1,14 +1,14 @@
 """What a team already holds and how one object is written: the stored shape an
-import compares against, the write through playbook.services (or the model, for
-rulesets and players), and a service's error path → the path in the FieldOS JSON."""
+import compares against, the write through playbook.services, and a service's error
+path → the path in the FieldOS JSON."""
 
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 
 from playbook import services
-from playbook.interchange.format import MODELS, PLAY_FIELDS, ROWS, RULES_PATH, SCENARIO_FIELDS
+from playbook.interchange.format import MODELS, PLAY_FIELDS, RULES_PATH, SCENARIO_FIELDS
 from playbook.models import (
     Formation,
     Lineup,
@@ -82,19 +82,6 @@ def comparable(value):
     return value
 
 
-def write_model(team, model, values, instance):
-    obj = instance or model(team=team)
-    for name, value in values["data"].items():
-        setattr(obj, name, value)
-    obj.full_clean(exclude=["team"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ValidationError({"id": [f"clashes with an existing object ({exc})"]}) from None
-    return obj
-
-
 def check_fields(model, data):
     """The model's own field rules (lengths, choices, ranges), as the API applies them."""
     plain = {k: v for k, v in data.items() if not model._meta.get_field(k).is_relation}
@@ -103,21 +90,19 @@ def check_fields(model, data):
 
 
 def write_object(kind, team, values, instance):
-    data, rows = values["data"], values["rows"]
-    if kind == "rules":
-        return write_model(team, Ruleset, values, instance)
-    if kind == "players":
-        return write_model(team, Player, values, instance)
-    write = {
-        "lineups": services.lineup_write,
-        "formations": services.formation_write,
-        "routes": services.route_write,
-        "plays": services.play_write,
-        "scenarios": services.scenario_write,
-        "playbooks": services.playbook_write,
-    }[kind]
-    check_fields(MODELS[kind], data)
-    return write(team=team, data=dict(data), instance=instance, **{ROWS[kind]: rows})
+    """Through the kind's writer in playbook.services (services.KINDS), as the API and
+    the admin write it."""
+    model = MODELS[kind]
+    writer = services.KINDS[model]
+    rows = {}
+    if writer.rows:
+        # a writer with rows checks them before the object's own fields: field limits first
+        check_fields(model, values["data"])
+        rows = {writer.rows: values["rows"]}
+    try:
+        return writer.write(team=team, data=dict(values["data"]), instance=instance, **rows)
+    except IntegrityError as exc:  # two writes racing past the writer's unique checks
+        raise ValidationError({"id": [f"clashes with an existing object ({exc})"]}) from None
 
 
 def json_path(kind, path, values):
@@ -154,15 +139,3 @@ def json_path(kind, path, values):
     if kind == "lineups" and m and m.group(1) == "spots" and index < len(rows):
         return f"spots.{rows[index]['role']}"
     return path
-
-
-def refresh_users(ruleset):
-    """A changed ruleset changes the warnings of what is checked against it."""
-    for model in (Formation, Play, Scenario):
-        users = model.objects.filter(team_id=ruleset.team_id, ruleset=ruleset)
-        if ruleset.is_default:
-            users = model.objects.filter(team_id=ruleset.team_id).filter(
-                models.Q(ruleset=ruleset) | models.Q(ruleset=None)
-            )
-        for obj in users:
-            obj.refresh_warnings()

@@ -7,7 +7,7 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from playbook.interchange import store
+from playbook.interchange import extensions, store
 from playbook.interchange.build import KindWriters, Skip
 from playbook.interchange.format import KINDS, ROWS, SINGULAR
 
@@ -31,7 +31,8 @@ class Writer(KindWriters):
             self.by_name[kind] = {o.name: o for o in objects}
         # The names this import gives: a free name must not take one a later object wants.
         self.wanted = {
-            kind: {spec["name"] for spec, _ in defs.values()} for kind, defs in self.defs.items()
+            kind: {spec.get("name") for spec, _ in defs.values()}
+            for kind, defs in self.defs.items()
         }
 
     def error(self, where, path, message):
@@ -58,9 +59,14 @@ class Writer(KindWriters):
 
     def run(self):
         for kind in KINDS:
+            extra = extensions.EXTRAS.get(kind)
             for item_id, (spec, where) in self.defs[kind].items():
                 try:
-                    self.save(kind, item_id, where, getattr(self, f"_{kind}")(spec, where))
+                    if extra is not None:
+                        obj, status = extra.write(self, item_id, spec, where)
+                        self.done[kind][item_id], self.status[kind][item_id] = obj, status
+                    else:
+                        self.save(kind, item_id, where, getattr(self, f"_{kind}")(spec, where))
                 except Skip:
                     self.done[kind][item_id] = None
             after = getattr(self, f"_after_{kind}", None)
@@ -96,8 +102,6 @@ class Writer(KindWriters):
             status = "updated" if instance is not None else "created"
             if instance is not None and instance.name != obj.name:
                 self.by_name[kind].pop(instance.name, None)
-            if kind == "rules" and instance is not None:
-                store.refresh_users(obj)
         self.by_id[kind][item_id] = self.by_name[kind][obj.name] = obj
         self.done[kind][item_id] = obj
         self.status[kind][item_id] = status

@@ -343,3 +343,43 @@ def test_screenshots_of_the_reports(login, live_server):
         browser.save_screenshot(str(SCREENSHOTS / "gameday-scouting.png"))
     finally:
         browser.set_window_size(1400, 1000)
+
+
+def test_the_try_follows_a_touchdown_and_the_coach_picks_2_points(phone, live_server):
+    """A touchdown: the page goes to the 1-point try from the 5; the coach taps the
+    2-point try from the 10, charts it, and the next snap starts the next drive."""
+    browser, side = phone
+    game = side.game
+    url = reverse("gameday-chart", kwargs={"team_id": side.team.pk, "game_id": game.pk})
+    browser.get(live_server.url + url)
+    wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "[data-call]"))
+    assert not browser.find_element(By.ID, "try").is_displayed()
+    chart(browser, side, 0, 0, "complete", 45)  # from our 5 to the end zone
+    assert shown(browser) == (1.0, 5.0, 5.0)
+    assert browser.find_element(By.ID, "down-distance").text == "1-pt try"
+    choices = browser.find_elements(By.CSS_SELECTOR, "[data-try]")
+    assert [c.is_displayed() for c in choices] == [True, True]
+    assert min(c.size["height"] for c in choices) >= 60  # thumb-sized at the phone viewport
+    assert choices[0].get_attribute("aria-pressed") == "true"
+    tap(browser, '[data-try="2"]')
+    assert shown(browser) == (1.0, 10.0, 10.0)
+    assert browser.find_element(By.ID, "down-distance").text == "2-pt try"
+    assert "try from the 10" in browser.find_element(By.ID, "field-position").text
+    chart(browser, side, 1, 0, "complete", 10)
+    assert shown(browser) == (1.0, 20.0, 45.0)  # drive 2 from our 5
+    assert not browser.find_element(By.ID, "try").is_displayed()
+    wait(browser, lambda: idle(browser) and Snap.objects.filter(game=game).count() == 2)
+    touchdown, attempt = Snap.objects.filter(game=game).order_by("sequence")
+    assert touchdown.touchdown and touchdown.try_points is None
+    assert (attempt.drive, attempt.try_points, attempt.yards_to_goal) == (1, 2, 10.0)
+    assert attempt.touchdown  # reached the goal: the try is good
+    drives = selectors.drive_chart(game)
+    assert drives["tries"] == {"attempted": 1, "good": 1, "points": 2}
+    assert drives["next"]["drive"] == 2 and drives["next"]["try_points"] is None
+
+    # a reload keeps the try where it was: the server's snaps say so too
+    chart(browser, side, 0, 0, "complete", 45)
+    wait(browser, lambda: idle(browser) and Snap.objects.filter(game=game).count() == 3)
+    browser.refresh()
+    wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "[data-call]"))
+    assert shown(browser) == (1.0, 5.0, 5.0) and browser.find_element(By.ID, "try").is_displayed()

@@ -93,8 +93,14 @@ def test_snaps_follow_on_by_the_ruleset(coach_client, sideline):
     assert third["sequence"] == 3  # midfield crossed: first and goal from their 24
     td = post_snap(coach_client, s, "d", play=flood.pk, result="complete", yards=20).json()
     assert (td["down"], td["distance"], td["touchdown"]) == (2, 20.0, True)  # reached the goal
+    attempt = post_snap(
+        coach_client, s, "t", play=flood.pk, result="complete", yards=10, try_points=2
+    ).json()
+    assert (attempt["drive"], attempt["try_points"], attempt["yards_to_goal"]) == (1, 2, 10.0)
+    assert attempt["distance"] == 10.0  # the 2-point try from the 10, the coach's pick
     nxt = post_snap(coach_client, s, "e", play=mesh.pk, result="sack", yards=4).json()
     assert (nxt["drive"], nxt["down"], nxt["yards_to_goal"], nxt["yards"]) == (2, 1, 45.0, -4.0)
+    assert nxt["try_points"] is None
 
 
 def test_a_resend_with_the_same_key_is_stored_once(coach_client, sideline):

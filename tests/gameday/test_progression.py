@@ -42,12 +42,48 @@ def test_reaching_midfield_exactly_converts():
     assert pg.advance(R, pg.State(1, 2, 5.0, 30.0), "complete", 5).event == pg.FIRST_DOWN
 
 
-def test_touchdown_by_yards_or_by_flag_starts_the_next_drive():
+def test_touchdown_by_yards_or_by_flag_goes_to_the_try_then_the_next_drive():
     by_yards = pg.advance(R, pg.State(1, 1, 22.0, 22.0), "complete", 22)
     by_flag = pg.advance(R, pg.State(1, 1, 22.0, 22.0), "complete", 3, touchdown=True)
     for out in (by_yards, by_flag):
         assert out.event == pg.TOUCHDOWN and out.converted
-        assert out.next == pg.State(2, 1, 20.0, 45.0)
+        assert out.next == pg.State(1, 1, 5.0, 5.0, try_points=1)  # the 1-point try from the 5
+        after = pg.advance(R, out.next, "incomplete")
+        assert after.event == pg.TRY_FAILED and not after.converted
+        assert after.next == pg.State(2, 1, 20.0, 45.0)
+
+
+def test_the_coach_picks_the_2_point_try_from_the_10():
+    one = pg.try_state(R, 3)
+    two = pg.entered(one, {"try_points": 2}, R)
+    assert two == pg.State(3, 1, 10.0, 10.0, try_points=2)
+    assert pg.entered(two, {"try_points": 1}, R) == one
+    good = pg.advance(R, two, "complete", 10)
+    assert good.event == pg.TRY_GOOD and good.converted and good.next == pg.drive_start(R, 4)
+    short = pg.advance(R, two, "run", 9)
+    assert short.event == pg.TRY_FAILED and short.next == pg.drive_start(R, 4)
+    assert pg.advance(R, two, "interception").event == pg.TRY_FAILED
+    assert pg.advance(R, two, "complete", 2, touchdown=True).event == pg.TRY_GOOD
+
+
+def test_the_try_distances_come_from_the_ruleset():
+    class Ruleset:
+        field_length, endzone_depth = 80.0, 10.0
+        use_midfield_line_to_gain, line_to_gain, downs_to_convert = True, 30.0, 3
+        pat1_distance, pat2_distance = 3.0, 12.0
+
+    rules = pg.Rules.of(Ruleset)
+    assert pg.try_state(rules, 1, 1) == pg.State(1, 1, 3.0, 3.0, 1)
+    assert pg.try_state(rules, 1, 2) == pg.State(1, 1, 12.0, 12.0, 2)
+    with pytest.raises(ValueError):
+        pg.try_state(rules, 1, 3)
+
+
+def test_a_snap_that_states_where_it_was_after_a_touchdown_is_not_a_try():
+    """A charted game that left the try out: its next snap says where the drive began."""
+    expected = pg.try_state(R, 1)
+    state = pg.entered(expected, {"drive": 2, "down": 1, "distance": 20.0, "yards_to_goal": 45.0})
+    assert state == pg.State(2, 1, 20.0, 45.0) and state.try_points is None
 
 
 def test_turnover_on_downs_after_the_last_down():

@@ -89,6 +89,7 @@ def test_drive_chart_follows_the_snaps(sideline, coach):
             ("complete", 13),
             ("run", 4),
             ("complete", 20),  # TD drive
+            ("complete", 5),  # the 1-point try from the 5: good
             ("incomplete", 0),
             ("interception", 0),  # picked off
             ("run", 3),
@@ -97,12 +98,13 @@ def test_drive_chart_follows_the_snaps(sideline, coach):
         snap_record(game=s.game, data={"play": flood, "result": result, "yards": yards}, key=str(i))
     url = reverse("game-drive-chart", kwargs={"team_id": s.team.pk, "pk": s.game.pk})
     chart = coach.get(url).json()
-    assert chart["snaps"] == 7 and chart["touchdowns"] == 1
+    assert chart["snaps"] == 8 and chart["touchdowns"] == 1
+    assert chart["tries"] == {"attempted": 1, "good": 1, "points": 1}
     summary = [
         (d["drive"], d["plays"], d["yards"], d["first_downs"], d["result"]) for d in chart["drives"]
     ]
     assert summary == [
-        (1, 4, 45.0, 1, "touchdown"),
+        (1, 5, 45.0, 1, "touchdown"),
         (2, 2, 0.0, 0, "interception"),
         (3, 1, 3.0, 0, "in progress"),
     ]
@@ -112,8 +114,16 @@ def test_drive_chart_follows_the_snaps(sideline, coach):
         (2, 12.0, 37.0, "first_down"),
         (1, 24.0, 24.0, None),
         (2, 20.0, 20.0, "touchdown"),
+        (1, 5.0, 5.0, "try_good"),
     ]
-    assert chart["next"] == {"drive": 3, "down": 2, "distance": 17.0, "yards_to_goal": 42.0}
+    assert first[-1]["try_points"] == 1 and chart["drives"][0]["try"] == {"points": 1, "good": True}
+    assert chart["next"] == {
+        "drive": 3,
+        "down": 2,
+        "distance": 17.0,
+        "yards_to_goal": 42.0,
+        "try_points": None,
+    }
     svg = coach.get(url.replace("drive-chart/", "drive-chart-svg/"))
     assert svg["Content-Type"] == "image/svg+xml" and b"Drive 3" in svg.content
 

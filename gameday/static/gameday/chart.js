@@ -4,7 +4,9 @@
  * when the server has answered for them, so a flaky connection loses nothing. Each
  * snap carries an idempotency key: a resend (an answer lost on the way back) is
  * stored once by the server. Down, distance and yard line follow the same rules as
- * gameday/progression.py; the server works them out again from its own last snap. */
+ * gameday/progression.py; the server works them out again from its own last snap.
+ * After a touchdown the next snap is the try: the 1-point try unless the coach taps
+ * the 2-point one (sent as try_points, which the server follows too). */
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("gameday-config").textContent);
@@ -21,11 +23,19 @@
     return { drive, down: 1, distance: yd(ytg - target), yards_to_goal: yd(ytg) };
   }
   const driveStart = (drive) => series(drive, rules.playing_length - rules.start);
+  function tryState(drive, points) {
+    const spot = yd(rules.try_distances[points - 1]);
+    return { drive, down: 1, distance: spot, yards_to_goal: spot, try_points: points };
+  }
   function advance(s, result, yards, touchdown) {
+    if (s.try_points) {
+      const scored = touchdown || (result !== "incomplete" && result !== "interception" && yards >= s.yards_to_goal);
+      return { event: scored ? "try_good" : "try_failed", next: driveStart(s.drive + 1) };
+    }
     if (result === "interception") return { event: "interception", next: driveStart(s.drive + 1) };
     if (result === "incomplete") yards = 0;
     const spot = s.yards_to_goal - yards;
-    if (touchdown || spot <= 0) return { event: "touchdown", next: driveStart(s.drive + 1) };
+    if (touchdown || spot <= 0) return { event: "touchdown", next: tryState(s.drive, 1) };
     if (spot >= rules.playing_length) return { event: "safety", next: driveStart(s.drive + 1) };
     const line = Math.max(0, s.yards_to_goal - s.distance);
     if (spot <= line && line > 0) return { event: "first_down", next: series(s.drive, spot) };
@@ -49,14 +59,19 @@
     if (op.op === "create" && !snaps.some((s) => s.key === op.key)) snaps.push({ ...op.local, pending: true });
     if (op.op === "delete") snaps = snaps.filter((s) => s.key !== op.key);
   }
-  const pick = { call: null, defense: null };
+  const pick = { call: null, defense: null, tryPoints: null }; // tryPoints: the coach's try
   let step = "call";
   let busy = false;
 
-  function current() {
+  function followed() {
     if (!snaps.length) return driveStart(1);
     const last = snaps[snaps.length - 1];
     return advance(last, last.result, last.yards, last.touchdown).next;
+  }
+  function current() {
+    const s = followed();
+    if (s.try_points && pick.tryPoints && pick.tryPoints !== s.try_points) return tryState(s.drive, pick.tryPoints);
+    return s;
   }
 
   function spotText(ytg) {
@@ -96,6 +111,9 @@
     b.addEventListener("click", () => show(step === "result" ? "defense" : "call")),
   );
   $("undo").addEventListener("click", undo);
+  document.querySelectorAll("[data-try]").forEach((b) =>
+    b.addEventListener("click", () => { pick.tryPoints = parseInt(b.dataset.try, 10); render(); }),
+  );
 
   function show(name) {
     step = name;
@@ -110,11 +128,22 @@
 
   function render() {
     const s = current();
-    $("down-distance").textContent = `${ORD[s.down] || s.down} & ${s.distance === s.yards_to_goal ? "goal" : s.distance}`;
+    $("down-distance").textContent = s.try_points
+      ? `${s.try_points}-pt try`
+      : `${ORD[s.down] || s.down} & ${s.distance === s.yards_to_goal ? "goal" : s.distance}`;
+    $("down-distance").dataset.tryPoints = s.try_points || "";
+    $("try").hidden = !s.try_points;
+    document.querySelectorAll("[data-try]").forEach((b) => {
+      const on = parseInt(b.dataset.try, 10) === s.try_points;
+      b.classList.toggle("on", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
     $("down-distance").dataset.down = s.down;
     $("down-distance").dataset.distance = s.distance;
     $("down-distance").dataset.yardsToGoal = s.yards_to_goal;
-    $("field-position").textContent = `Drive ${s.drive} · ball ${spotText(s.yards_to_goal)} (${s.yards_to_goal} to goal)`;
+    $("field-position").textContent = s.try_points
+      ? `Drive ${s.drive} · try from the ${s.yards_to_goal}`
+      : `Drive ${s.drive} · ball ${spotText(s.yards_to_goal)} (${s.yards_to_goal} to goal)`;
     const waiting = queue.length;
     const net = $("net");
     net.className = "net " + (waiting ? "waiting" : "ok");
@@ -126,7 +155,8 @@
     snaps.slice(-6).reverse().forEach((snap) => {
       const li = document.createElement("li");
       li.className = snap.pending ? "pending" : "saved";
-      li.textContent = `${ORD[snap.down] || snap.down} & ${snap.distance}: ${snap.call} — ${snap.result} ${snap.yards} yd${snap.pending ? " (waiting)" : ""}`;
+      const where = snap.try_points ? `${snap.try_points}-pt try` : `${ORD[snap.down] || snap.down} & ${snap.distance}`;
+      li.textContent = `${where}: ${snap.call} — ${snap.result} ${snap.yards} yd${snap.pending ? " (waiting)" : ""}`;
       list.appendChild(li);
     });
     list.start = snaps.length;
@@ -157,6 +187,7 @@
       game: cfg.game, idempotency_key: key, play: pick.call.id, call: pick.call.call || pick.call.name,
       result, yards, touchdown,
     };
+    if (s.try_points) body.try_points = s.try_points;
     if (d.scenario) body.defense = d.scenario;
     if (d.shell) { body.defense_shell = d.shell; body.defense_coverage = d.coverage; }
     const local = { ...s, key, result, yards, touchdown, call: pick.call.name, pending: true };
@@ -165,7 +196,7 @@
     snaps.push(local);
     const outcome = advance(s, result, yards, touchdown);
     if (outcome.event) say(outcome.event.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()) + "!");
-    pick.call = pick.defense = null;
+    pick.call = pick.defense = pick.tryPoints = null;
     show("call");
     flush();
   }
@@ -223,7 +254,8 @@
           const snap = snaps.find((s) => s.key === op.key);
           if (response.ok && snap) Object.assign(snap, {
             id: answer.id, drive: answer.drive, down: answer.down, distance: answer.distance,
-            yards_to_goal: answer.yards_to_goal, yards: answer.yards, touchdown: answer.touchdown, pending: false,
+            yards_to_goal: answer.yards_to_goal, try_points: answer.try_points, yards: answer.yards,
+            touchdown: answer.touchdown, pending: false,
           });
           if (!response.ok) {
             snaps = snaps.filter((s) => s.key !== op.key);

@@ -1,5 +1,5 @@
-"""The self-scout tendency heat map and the drive chart as SVG (kept with the app;
-the same data feeds the PDF)."""
+"""The self-scout tendency heat map and the drive chart of a game as SVG, drawn from
+the gameday selectors' plain data (the same data feeds pictures/self_scout_pdf.py)."""
 
 from xml.sax.saxutils import escape
 
