@@ -9,10 +9,10 @@ from django.urls import reverse
 from playbook import services
 from playbook.models import Formation, Play, Player, Route, Ruleset, Scenario
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
-from tests.playbook import builders as b
 from tests.playbook.test_api import player, url
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from playbook.models import (
 )
 from simulation.models import SimulationRun
 from teams.models import Membership, Role
-from tests.conftest import client_for
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from playbook import services
 from playbook.models import Play, Player
 from simulation.services import simulation_run_start
 from teams.models import Role
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.factories import MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from playbook import services
-from tests.conftest import client_for
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from pictures import charts, diagrams
 from playbook.models import Formation, Play, Route, Scenario
 from simulation import services
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

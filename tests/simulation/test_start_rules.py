@@ -8,7 +8,7 @@ from playbook.models import Ruleset
 from simulation import policies, services
 from simulation.models import Policy, SimulationRun
 from simulation.policies import start as policy_start
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 
