@@ -19,6 +19,7 @@ from tests.support.fixtures import (  # noqa: F401 (fixtures)
     team,
     user,
 )
+from tests.support.probe import other_team_objects, team_objects  # noqa: F401 (fixtures)
 
 __all__ = ["client_for"]  # kept importable from here for older tests
 
