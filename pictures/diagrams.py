@@ -20,6 +20,7 @@ import io
 import itertools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -421,16 +422,28 @@ def _pts(pic, points):
     return " ".join(f"{_fmt(px)},{_fmt(py)}" for px, py in map(pic.px, points))
 
 
+# Characters XML 1.0 does not allow (C0 controls but tab/newline/CR, lone surrogates,
+# U+FFFE/U+FFFF): input refuses them, but text stored before that (or loaded raw from a
+# fixture) must not make a picture malformed, so they are drawn as U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value) -> str:
+    """User text as SVG character data or an attribute value: &, <, >, both quotes
+    escaped and characters XML cannot hold replaced."""
+    return escape(_NOT_XML.sub("\ufffd", str(value)))
+
+
 def to_svg(pic: Picture) -> str:
     s = PX_PER_YD
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width_px}" '
         f'height="{pic.height_px}" viewBox="0 0 {pic.width_px} {pic.height_px}" '
         'font-family="DejaVu Sans, Arial, sans-serif">',
-        f"<title>{escape(pic.title)}</title>",
+        f"<title>{xml_text(pic.title)}</title>",
     ]
     for item in pic.items:
-        kind, cls = item["kind"], escape(item["cls"])
+        kind, cls = item["kind"], xml_text(item["cls"])
         if kind == "rect":
             (left, t), (r, b) = (pic.px(p) for p in item["corners"])
             x0, y0 = min(left, r), min(t, b)
@@ -471,7 +484,8 @@ def to_svg(pic: Picture) -> str:
             out.append(
                 f'<text class="{cls}" x="{_fmt(x)}" y="{_fmt(y)}" '
                 f'font-size="{_fmt(item["size"] * s)}" fill="{item["fill"]}"{weight} '
-                f'text-anchor="{anchor}" dominant-baseline="central">{escape(item["text"])}</text>'
+                f'text-anchor="{anchor}" dominant-baseline="central">'
+                f"{xml_text(item['text'])}</text>"
             )
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 
 from playbook import history, validation
 from playbook.constants import MAN_AUTO, NFL_FLAG_5V5, Bucket, Duty
@@ -30,6 +31,25 @@ from playbook.models import (
     ScenarioDefender,
     default_ruleset,
 )
+
+# Asked before an object is deleted: receivers (the simulation app) answer with the
+# queued or running jobs that still use it, so the delete is refused naming them
+# instead of leaving a job with an input that is gone. The playbook knows no jobs.
+jobs_using = Signal()
+
+
+def delete_blocking_jobs(obj):
+    """The unfinished jobs (runs …) that use obj; [] when it may be deleted."""
+    return [job for _, jobs in jobs_using.send(sender=type(obj), obj=obj) for job in jobs or ()]
+
+
+def in_use_by_jobs_message(obj, jobs):
+    """'Play 'Trips Flood' is in use by run 12 (running): …' for a refused delete."""
+    names = ", ".join(f"run {job.pk} ({job.get_status_display().lower()})" for job in jobs)
+    return (
+        f"{obj._meta.verbose_name.capitalize()} '{obj}' is in use by {names}. Wait until "
+        "it finishes or cancel it, then delete."
+    )
 
 
 def on_team_created(sender, team, **kwargs):

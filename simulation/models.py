@@ -75,6 +75,10 @@ class SimulationRun(Job):
     # go with the deleted object; the metrics and traces still name it by id).
     play_ids = models.JSONField(default=list, editable=False)
     scenario_ids = models.JSONField(default=list, editable=False)
+    # The engine inputs as taken when the run was created and the versions of the objects
+    # they came from (simulation.snapshot): the run simulates these, not the live
+    # objects, so an edit meanwhile cannot mix two versions into its metrics.
+    inputs = models.JSONField(null=True, blank=True, editable=False)
     ruleset = models.ForeignKey(Ruleset, on_delete=models.SET_NULL, null=True, blank=True)
     lineup = models.ForeignKey(Lineup, on_delete=models.SET_NULL, null=True, blank=True)
     down = models.PositiveSmallIntegerField(default=1)

@@ -12,7 +12,7 @@ from football.situations import situation_bucket, situation_errors
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Play, Ruleset, Scenario, default_ruleset
 from playbook.validation import Rules
-from simulation import adapter, engine, jobs
+from simulation import adapter, engine, jobs, snapshot
 from simulation.models import (
     FINISHED,
     JobStatus,
@@ -24,7 +24,11 @@ from simulation.models import (
 
 logger = logging.getLogger(__name__)
 
-INLINE_EPISODES = 20_000  # runs up to this many episodes in all finish inside the request
+# A run within all three finishes inside the request (well under a second); more work
+# goes to the workers. Preparing a pair and writing traces cost as much as episodes do.
+INLINE_EPISODES = 20_000  # pairs × episodes
+INLINE_PAIRS = 16
+INLINE_TRACES = 100  # pairs × traces
 MIN_SLICES = 25  # ≥ 25 slices when the run is large enough: progress moves ≤ 4 % a step
 MAX_SLICE_CHUNKS = 16  # 16,384 episodes, about a second: the longest a small run waits for a worker
 MAX_EPISODES = 1_000_000  # per pair
@@ -90,6 +94,8 @@ def simulation_run_create(
     )
     run.plays.set(plays)
     run.scenarios.set(scenarios)
+    run.inputs = snapshot.take(run)
+    run.save(update_fields=["inputs"])
     pairs = [
         (p.pk, s.pk)
         for p in sorted(plays, key=lambda p: p.pk)
@@ -167,10 +173,17 @@ def simulation_run_start(
     ruleset=None,
     lineup=None,
     priority=Priority.BATCH,
+    inline=None,
 ):
     """Check the run (simulation_run_check) and the team's limits, create it; small runs
     are computed now, large ones become background tasks (Priority.INTERACTIVE: a coach
-    waits on the page, its slices go first)."""
+    waits on the page, its slices go first). `inline` True: computed now or refused (a
+    ValidationError naming the limit) when larger than inline_limit_error allows; False:
+    in the background whatever its size; None: by size."""
+    pair_count = len(set(plays)) * len(set(scenarios))
+    too_big = inline_limit_error(pair_count, episodes, traces)
+    if inline and too_big:
+        raise ValidationError({"inline": [too_big]})
     situation = simulation_run_check(
         team=team,
         plays=plays,
@@ -193,8 +206,7 @@ def simulation_run_start(
         lineup=lineup,
         priority=priority,
     )
-    total = run.episodes * run.plays.count() * run.scenarios.count()
-    if total <= INLINE_EPISODES:
+    if inline if inline is not None else not too_big:
         for slice_id in run.slices.values_list("id", flat=True):
             slice_run(slice_id)
         run.refresh_from_db()
@@ -204,17 +216,48 @@ def simulation_run_start(
     return run
 
 
+def inline_limit_error(pairs, episodes, traces):
+    """Why a run of this size is not answered inside the request, or "" when it is."""
+    limits = (
+        (pairs, INLINE_PAIRS, "play × scenario pairs"),
+        (pairs * episodes, INLINE_EPISODES, "episodes in all (pairs × episodes)"),
+        (pairs * traces, INLINE_TRACES, "traces in all (pairs × traces)"),
+    )
+    for value, limit, what in limits:
+        if value > limit:
+            return (
+                f"{value:,} {what}; a run answered inside the request allows at most "
+                f"{limit:,}. Start it as a background run (leave out inline, or send "
+                "inline=false) and follow its progress."
+            )
+    return ""
+
+
 class _Inputs:
-    """Engine inputs of one run, built once per process call."""
+    """Engine inputs of one run, built once per process call: from the run's snapshot
+    (a run made before runs kept one reads the live objects)."""
 
     def __init__(self, run):
         self.run = run
-        self.offense, self.defense = adapter.engine_players(run.team, run.lineup)
         self.situation = engine.Situation(run.down, run.distance, run.yardline)
         self._prepared = {}
+        self._taken = snapshot.Inputs(run.inputs) if run.inputs else None
+        if self._taken:
+            self.offense, self.defense = self._taken.offense, self._taken.defense
+        else:
+            self.offense, self.defense = adapter.engine_players(run.team, run.lineup)
 
     def prepared(self, play_id, scenario_id):
         key = (play_id, scenario_id)
+        if key not in self._prepared and self._taken:
+            self._prepared[key] = engine.prepare(
+                self._taken.play(play_id),
+                self._taken.scenario(scenario_id),
+                self._taken.rules(scenario_id),
+                self.offense,
+                self.defense,
+                self.situation,
+            )
         if key not in self._prepared:
             play = (
                 Play.objects.select_related("formation")

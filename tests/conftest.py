@@ -1,9 +1,27 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
-from teams.models import Role
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.fixtures import (  # noqa: F401 (fixtures)
+    anonymous_client,
+    api,
+    api_client_for,
+    coach,
+    coach_client,
+    member,
+    member_client,
+    other_team,
+    other_team_client,
+    other_team_coach,
+    outsider,
+    owner,
+    owner_client,
+    team,
+    user,
+)
+from tests.support.probe import other_team_objects, team_objects  # noqa: F401 (fixtures)
+
+__all__ = ["client_for"]  # kept importable from here for older tests
 
 
 @pytest.fixture(autouse=True)
@@ -12,54 +30,3 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def team(db):
-    return TeamFactory()
-
-
-@pytest.fixture
-def other_team(db):
-    return TeamFactory()
-
-
-def _member(team, role):
-    return MembershipFactory(team=team, role=role).user
-
-
-@pytest.fixture
-def owner(team):
-    return _member(team, Role.OWNER)
-
-
-@pytest.fixture
-def coach(team):
-    return _member(team, Role.COACH)
-
-
-@pytest.fixture
-def member(team):
-    return _member(team, Role.MEMBER)
-
-
-@pytest.fixture
-def outsider(other_team):
-    """A coach of another team."""
-    return _member(other_team, Role.COACH)
-
-
-@pytest.fixture
-def user(db):
-    return UserFactory()
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client

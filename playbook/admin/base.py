@@ -183,6 +183,10 @@ class TeamOwnedAdmin(AdminPictures, TeamScopedAdmin):
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect(objs)
             protected = [used_by(row) for row in collector.protected]
+        for obj in objs:
+            jobs = services.delete_blocking_jobs(obj)
+            if jobs:
+                protected = [*protected, services.in_use_by_jobs_message(obj, jobs)]
         return deleted, counts, perms, protected
 
     def editable(self, request, queryset):

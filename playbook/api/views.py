@@ -178,8 +178,19 @@ class PlaybookViewSet(TeamScopedViewSet):
             "yes",
         )
         removed = []
-        with transaction.atomic():
-            users = _delete(obj, force, removed)
+        try:
+            with transaction.atomic():
+                users = _delete(obj, force, removed)
+        except _InUseByJobs as refused:
+            # ?force=true does not apply: a running job is not deleted with its input.
+            return conflict(
+                "in_use",
+                services.in_use_by_jobs_message(refused.obj, refused.jobs),
+                used_by=[
+                    {"kind": job._meta.model_name, "id": job.pk, "name": str(job)}
+                    for job in refused.jobs
+                ],
+            )
         if users:
             hint = (
                 " or delete with ?force=true to delete them too"
@@ -197,9 +208,19 @@ class PlaybookViewSet(TeamScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class _InUseByJobs(Exception):
+    def __init__(self, obj, jobs):
+        super().__init__(obj, jobs)
+        self.obj, self.jobs = obj, jobs
+
+
 def _delete(obj, force, removed):
     """Delete obj; when protected, return its users, or with force delete them first
-    (recursively) and note them in `removed`."""
+    (recursively) and note them in `removed`. An object a queued or running job uses
+    (or one of the users force would delete) raises _InUseByJobs."""
+    jobs = services.delete_blocking_jobs(obj)
+    if jobs:
+        raise _InUseByJobs(obj, jobs)
     while True:
         try:
             with transaction.atomic():

@@ -9,14 +9,16 @@ import re
 from django.contrib import admin, messages
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from pictures import run_images as images
 from pictures.animations import outcome_text
 from pictures.charts import run_charts
 from pictures.serving import AdminPictures
 from playbook.models import Play, Scenario, default_ruleset
+from simulation import snapshot
 from simulation.admin.display import (
     NONE,
     REFRESH_SECONDS,
@@ -181,6 +183,7 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
                         "traces_requested",
                         "ruleset_label",
                         "lineup_label",
+                        "input_versions",
                     )
                 },
             ),
@@ -280,6 +283,34 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
         default = default_ruleset(run.team_id)
         fallback = f"the team's default, {default}" if default else "the NFL FLAG defaults"
         return f"Each scenario's own, else {fallback}"
+
+    @admin.display(description="input versions")
+    def input_versions(self, run):
+        """Each input as the run took it; those edited or deleted since are marked."""
+        taken = snapshot.versions(run)
+        if not taken:
+            return "Not recorded (the run is older than recorded inputs)."
+        changed = {(c["kind"], c["id"]): c["current_version"] for c in snapshot.changed_since(run)}
+        rows = []
+        for v in taken:
+            key = (v["kind"], v["id"])
+            if key not in changed:
+                note = ""
+            elif changed[key] is None:
+                note = " — deleted since"
+            else:
+                note = f" — changed since (now version {changed[key]})"
+            rows.append(
+                format_html(
+                    "<li>{} {}: version {}<strong>{}</strong></li>",
+                    capfirst(v["kind"]),
+                    v["name"],
+                    v["version"],
+                    note,
+                )
+            )
+        items = format_html_join("", "{}", ((row,) for row in rows))
+        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", items)
 
     # --- the page -------------------------------------------------------------------------------
 

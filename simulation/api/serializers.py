@@ -1,8 +1,10 @@
 """Shapes and types of runs and traces; the rules of a run are simulation_run_start's."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from playbook.models import Lineup, Play, Ruleset, Scenario
+from simulation import snapshot
 from simulation.models import SimulationRun, SimulationTrace
 from simulation.services import MAX_EPISODES
 from teams.scoping import TeamScopedSerializer
@@ -12,6 +14,24 @@ class SituationSerializer(serializers.Serializer):
     down = serializers.IntegerField(default=1)
     distance = serializers.FloatField(default=10.0)
     yardline = serializers.FloatField(default=35.0, help_text="Yards to the goal line.")
+
+
+class InputVersionSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=", ".join(snapshot.KINDS) + ".")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ChangedInputSerializer(InputVersionSerializer):
+    current_version = serializers.IntegerField(
+        allow_null=True, help_text="null: deleted since the run took it."
+    )
+
+
+class RunInputsSerializer(serializers.Serializer):
+    versions = InputVersionSerializer(many=True)
+    changed_since = ChangedInputSerializer(many=True)
 
 
 class SimulationRunSerializer(TeamScopedSerializer):
@@ -37,6 +57,18 @@ class SimulationRunSerializer(TeamScopedSerializer):
         source="traces_requested", min_value=0, max_value=20, default=0, help_text="Per pair."
     )
     situation = SituationSerializer(required=False)
+    inline = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        write_only=True,
+        help_text="true: answer with the results inside the request, or 400 when the run is "
+        "larger than a request allows; false: always a background run; left out: by size.",
+    )
+    inputs = serializers.SerializerMethodField(
+        help_text="The versions of the plays, formations, routes, scenarios, players, "
+        "lineup and rulesets the run simulated, and those edited or deleted since."
+    )
 
     class Meta:
         model = SimulationRun
@@ -50,6 +82,7 @@ class SimulationRunSerializer(TeamScopedSerializer):
             "seed",
             "traces",
             "situation",
+            "inline",
             "bucket",
             "status",
             "progress",
@@ -58,6 +91,7 @@ class SimulationRunSerializer(TeamScopedSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "inputs",
         ]
         read_only_fields = [
             "id",
@@ -70,6 +104,18 @@ class SimulationRunSerializer(TeamScopedSerializer):
             "started_at",
             "finished_at",
         ]
+
+    @extend_schema_field(RunInputsSerializer)
+    def get_inputs(self, run):
+        many = self.parent if isinstance(self.parent, serializers.ListSerializer) else None
+        if many is not None and isinstance(many.instance, (list, tuple)):
+            # A list: what changed is looked up once for the whole page.
+            if not hasattr(many, "changed_since"):
+                many.changed_since = snapshot.changed_since_many(many.instance)
+            changed = many.changed_since.get(run.pk, [])
+        else:
+            changed = snapshot.changed_since(run)
+        return {"versions": snapshot.versions(run), "changed_since": changed}
 
     def to_representation(self, run):
         data = super().to_representation(run)

@@ -30,9 +30,11 @@ class SimulationRunViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Simulate plays × scenarios. Small runs (≤ 20,000 episodes in all) finish inside
-    the request (201 with metrics); larger ones answer 202 and run as background jobs —
-    poll `GET …/{id}/` for status and progress."""
+    """Simulate plays × scenarios. Small runs (≤ 16 pairs, ≤ 20,000 episodes and ≤ 100
+    traces in all) finish inside the request (201 with metrics); larger ones answer 202
+    and run as background jobs — poll `GET …/{id}/` for status and progress. A run
+    simulates its inputs as they were when it started; `inputs` lists their versions and
+    those changed since."""
 
     queryset = SimulationRun.objects.prefetch_related("plays", "scenarios")
     serializer_class = SimulationRunSerializer
@@ -55,6 +57,7 @@ class SimulationRunViewSet(
             traces=data["traces_requested"],
             ruleset=data.get("ruleset"),
             lineup=data.get("lineup"),
+            inline=data.get("inline"),
         )
         code = status.HTTP_201_CREATED if run.is_finished else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(run).data, status=code)

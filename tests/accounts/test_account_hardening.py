@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.throttling import AccountRateThrottle
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 PASSWORD = "s3cret-pass-123"
 pytestmark = pytest.mark.django_db

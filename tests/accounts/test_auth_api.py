@@ -5,7 +5,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 PASSWORD = "s3cret-pass-123"
 

@@ -20,9 +20,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from playbook.models import Formation, Play, Route, Scenario
 from simulation.models import SimulationRun
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
-from tests.playbook import admin_factories as make
-from tests.playbook.admin_factories import admin_url
+from tests.support import admin as make
+from tests.support.admin import admin_url
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,8 +20,8 @@ from gameday import selectors
 from gameday.models import Snap
 from gameday.services import rules_of
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
 from tests.gameday.conftest import sideline_for
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

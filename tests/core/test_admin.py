@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from teams.models import Invitation, Membership, Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory, TeamFactory, UserFactory
 
 MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 

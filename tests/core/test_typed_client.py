@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 CLIENT = Path(__file__).resolve().parents[2] / "clients" / "typescript"
 PASSWORD = "a-typed-passphrase"

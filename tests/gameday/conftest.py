@@ -8,7 +8,7 @@ import pytest
 
 from gameday.models import Game
 from playbook import services
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 COVER0 = [
     {"slot": "D1", "x": 5.0, "y": -10.0, "duty": "MAN", "man_target": "WR1"},

@@ -7,7 +7,7 @@ from django.urls import reverse
 from gameday.models import Game, Snap
 from gameday.services import snap_record
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

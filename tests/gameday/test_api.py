@@ -9,8 +9,8 @@ from django.urls import reverse
 from gameday.models import Game, Snap
 from gameday.services import snap_record
 from teams.models import Role
-from tests.api_base import TeamScopedAPITests
 from tests.gameday.conftest import sideline_for
+from tests.support.api import TeamScopedAPITests
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def post_snap(client, s, key, **body):
 
 @pytest.fixture
 def coach_client(team):
-    from tests.conftest import client_for
-    from tests.factories import MembershipFactory
+    from tests.support.clients import client_for
+    from tests.support.factories import MembershipFactory
 
     return client_for(MembershipFactory(team=team, role=Role.COACH).user)
 
@@ -180,8 +180,8 @@ def test_versions_and_history(coach_client, sideline):
 
 
 def test_members_cannot_chart(sideline):
-    from tests.conftest import client_for
-    from tests.factories import MembershipFactory
+    from tests.support.clients import client_for
+    from tests.support.factories import MembershipFactory
 
     member = client_for(MembershipFactory(team=sideline.team, role=Role.MEMBER).user)
     assert post_snap(member, sideline, "m", result="run").status_code == 403

@@ -9,8 +9,8 @@ from gameday import csv_io
 from gameday.models import Game, Snap
 from gameday.services import snap_record
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

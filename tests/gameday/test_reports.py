@@ -10,8 +10,8 @@ from gameday import selectors
 from gameday.services import snap_record
 from simulation.models import JobStatus, Policy, SimulationRun
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from simulation.models import PolicyAlgorithm
 from simulation.services import simulation_run_start
 from strategy.services import analysis_start
 from teams.models import Invitation, Membership, Role
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.factories import MembershipFactory, TeamFactory, UserFactory
 
 MARKER = "ZZLEAKZZ"  # in every name of team B; never in a response to team A
 

@@ -18,8 +18,8 @@ from playbook import services
 from playbook.models import Play, Player
 from simulation.services import simulation_run_start
 from teams.models import Role
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.factories import MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +164,23 @@ TABLE = [
         player(name="<script>alert(1)</script>"),
     ),
     Hostile("NUL in a name", "post", f"{T}/players/", 400, "invalid", player(name="a\x00b")),
+    Hostile("bell in a name", "post", f"{T}/players/", 400, "invalid", player(name="a\x07b")),
+    Hostile("U+FFFE in a name", "post", f"{T}/players/", 400, "invalid", player(name="a\ufffe")),
+    Hostile(
+        "search of 1,100 words",
+        "get",
+        f"{T}/plays/?search=" + "+".join(f"w{i}" for i in range(1100)),
+        400,
+        "invalid",
+    ),
+    Hostile(
+        "inline run larger than a request allows",
+        "post",
+        f"{T}/simulations/",
+        400,
+        "invalid",
+        run(episodes=30_000, inline=True),
+    ),
     # other teams
     Hostile("other team's URL", "get", "/api/teams/{other}/plays/", 404, "not_found"),
     Hostile("other team's play", "get", f"{T}/plays/{{their_play}}/", 404, "not_found"),

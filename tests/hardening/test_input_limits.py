@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from config.middleware import MAX_SEARCH_TERMS
 from playbook.models import Play, Player
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

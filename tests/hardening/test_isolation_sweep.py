@@ -13,10 +13,10 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import UserFactory
 from tests.hardening.conftest import ID_KINDS, MARKER, first_version, kind_of
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

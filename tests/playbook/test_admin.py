@@ -19,9 +19,9 @@ from playbook.models import (
     Scenario,
 )
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
-from tests.playbook import admin_factories as make
-from tests.playbook.admin_factories import COVER2, SLANT, TRIPS, admin_url, inline_post
+from tests.support import admin as make
+from tests.support.admin import COVER2, SLANT, TRIPS, admin_url, inline_post
+from tests.support.factories import MembershipFactory, UserFactory
 
 PLAY_FIELDS = {
     "external_id": "",

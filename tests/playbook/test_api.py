@@ -13,8 +13,8 @@ from playbook.models import (
     Ruleset,
     Scenario,
 )
-from tests.api_base import TeamScopedAPITests
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.api import TeamScopedAPITests
 
 
 def url(team, kind, pk=None, action=None):

@@ -6,10 +6,10 @@ from django.urls import reverse
 from playbook import services
 from playbook.models import Formation, Lineup, Play, PlaybookEntry, Route, Ruleset
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
-from tests.playbook import builders as b
 from tests.playbook.test_api import player, url
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -498,7 +498,7 @@ class TestRulesetChangesKeepObjectsValid:
         assert Play.objects.get(pk=play.pk).max_time_to_throw_ms == 5000
 
     def test_admin_refuses_it_too(self, client, team):
-        from tests.factories import UserFactory
+        from tests.support.factories import UserFactory
 
         staff = UserFactory(is_staff=True)
         MembershipFactory(team=team, user=staff, role=Role.OWNER)

@@ -9,7 +9,7 @@ import pytest
 
 from pictures.callsheet_pdf import call_sheet_pdf
 from playbook import services
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

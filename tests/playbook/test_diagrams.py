@@ -10,7 +10,7 @@ from PIL import Image, ImageChops, ImageOps
 from pictures import diagrams
 from playbook import services
 from playbook.validation import Rules
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

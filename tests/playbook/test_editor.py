@@ -8,9 +8,9 @@ import pytest
 
 from playbook.models import Formation, Play, Route, Ruleset, Scenario
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
-from tests.playbook import admin_factories as make
-from tests.playbook.admin_factories import admin_url
+from tests.support import admin as make
+from tests.support.admin import admin_url
+from tests.support.factories import MembershipFactory, UserFactory
 
 
 def staff(team, role=Role.COACH):

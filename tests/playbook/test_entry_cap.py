@@ -9,8 +9,8 @@ from playbook import history, services
 from playbook.interchange import FieldOSImportError, fieldos_import, sources_from_data
 from playbook.models import Play, Playbook, PlaybookEntry
 from playbook.validation import MAX_ENTRIES
-from tests.conftest import client_for
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

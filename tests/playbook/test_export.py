@@ -12,9 +12,9 @@ from playbook import services
 from playbook.interchange import KINDS, fieldos_export, fieldos_import, sources_from_data
 from playbook.interchange import sources_from_paths as read_paths
 from playbook.models import Play, Playbook, Player, Route, Ruleset, Scenario
-from tests.conftest import client_for
-from tests.factories import TeamFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import TeamFactory
 
 DEMO_DIR = settings.BASE_DIR / "fixtures" / "fieldos-demo"
 

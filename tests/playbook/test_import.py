@@ -31,9 +31,9 @@ from playbook.models import (
     Scenario,
 )
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory, TeamFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory, TeamFactory
 
 DEMO_DIR = settings.BASE_DIR / "fixtures" / "fieldos-demo"
 FILES = ("rules", "players", "formations", "routes", "scenarios", "plays")

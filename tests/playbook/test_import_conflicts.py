@@ -18,9 +18,9 @@ from playbook.interchange import (
     sources_from_paths,
 )
 from playbook.models import Formation, Play, Route
-from tests.conftest import client_for
-from tests.factories import TeamFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import TeamFactory
 
 DEMO_DIR = settings.BASE_DIR / "fixtures" / "fieldos-demo"
 # Three plays from another engine file: motion, a center wheel, a double move. Its

@@ -16,7 +16,7 @@ from playbook.interchange import (
 )
 from playbook.interchange import sources as interchange_sources
 from playbook.models import Play, Route
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 ROUTE = {"id": "route_slant", "name": "Slant", "breakpoints": []}
 ROUTE["breakpoints"] = [

@@ -10,8 +10,8 @@ from PIL import Image
 
 from playbook import services
 from simulation.models import SimulationRun
-from tests.conftest import client_for
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

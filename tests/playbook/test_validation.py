@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from playbook import validation as v
 from playbook.api.filters import play_search
 from playbook.models import Play
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 RULES = v.Rules()
 half = RULES.half_width

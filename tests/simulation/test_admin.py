@@ -11,8 +11,8 @@ from playbook.models import Play, Ruleset, Scenario
 from simulation import services
 from simulation.models import JobStatus, SimulationRun
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

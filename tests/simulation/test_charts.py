@@ -10,7 +10,7 @@ from PIL import Image
 from pictures import charts, diagrams
 from simulation import services
 from simulation.engine import DEPTH_KEYS
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from pictures import animations, diagrams
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Ruleset
 from simulation import services
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from playbook.services import playbook_write
 from simulation import adapter, engine, policies
 from simulation.models import JobStatus, Policy, PolicyAdoption
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

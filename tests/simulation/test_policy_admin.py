@@ -14,8 +14,8 @@ from simulation import policies
 from simulation.models import JobStatus, Policy, PolicyAdoption
 from simulation.policies import start as policy_start
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from playbook.models import Play, Scenario
 from simulation import engine, services
 from simulation.models import JobStatus, SimulationRun, SimulationSlice
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,17 @@
 """Starting a run or a training checks every rule in the service itself (whoever calls
 it: the API, the admin actions, a command) and refuses with field-keyed errors."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from playbook.models import Ruleset
 from simulation import policies, services
 from simulation.models import Policy, SimulationRun
 from simulation.policies import start as policy_start
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +56,25 @@ def test_training_rules_are_the_services(team, monkeypatch):
         "scenarios": ["At most 0."]
     }
     assert not Policy.objects.exists()
+
+
+def test_simulation_with_a_ruleset_the_play_breaks_is_a_400(owner_client, team):
+    narrow = Ruleset.objects.create(team=team, name="Narrow", field_width=16)
+    body = {
+        "plays": [b.play(team, name="Wide Trips").pk],
+        "scenarios": [
+            b.scenario(
+                team,
+                defenders=[
+                    {**d, "y": d["y"] / 2, "zone_y": (d.get("zone_y") or 0) / 2} for d in b.COVER2
+                ],
+            ).pk
+        ],
+        "episodes": 100,
+        "ruleset": narrow.pk,
+    }
+    response = owner_client.post(
+        reverse("simulation-list", kwargs={"team_id": team.pk}), body, format="json"
+    )
+    assert response.status_code == 400
+    assert "off the field" in json.dumps(response.json()["errors"])

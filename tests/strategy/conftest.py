@@ -11,8 +11,8 @@ from playbook.interchange import fieldos_import, sources_from_paths
 from playbook.models import Play, Ruleset, Scenario
 from strategy.models import Analysis
 from teams.models import Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "fieldos-demo"
 PLAYS = ("play_trips_flood", "play_bunch_mesh", "play_bunch_scissors")

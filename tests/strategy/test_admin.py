@@ -9,7 +9,7 @@ from simulation.models import JobStatus
 from strategy import services
 from strategy.models import Analysis
 from teams.models import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

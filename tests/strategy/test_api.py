@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from playbook.services import playbook_write
 from strategy.models import Analysis
-from tests.api_base import TeamScopedAPITests
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.api import TeamScopedAPITests
 
 pytestmark = pytest.mark.django_db
 

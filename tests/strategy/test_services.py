@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from playbook.models import Lineup, Ruleset
 from playbook.services import playbook_write
 from strategy import services
-from tests.playbook import builders as b
+from tests.support import builders as b
 
 pytestmark = pytest.mark.django_db
 

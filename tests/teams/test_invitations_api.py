@@ -3,8 +3,8 @@ from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
 from teams.models import Invitation, Membership, Role
-from tests.conftest import client_for
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

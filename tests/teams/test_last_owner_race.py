@@ -12,7 +12,7 @@ from django.http import Http404
 
 from teams import services
 from teams.models import Membership, Role
-from tests.factories import MembershipFactory, TeamFactory
+from tests.support.factories import MembershipFactory, TeamFactory
 
 ROUNDS = 8
 

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from teams.models import Membership, Role
-from tests.api_base import TeamScopedAPITests
-from tests.conftest import client_for
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.api import TeamScopedAPITests
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory, UserFactory
 
 
 def join(team, owner_client, email, role="member"):

@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from teams.models import Membership, Role, Team
-from tests.conftest import client_for
-from tests.factories import MembershipFactory
+from tests.support.clients import client_for
+from tests.support.factories import MembershipFactory
 
 TEAMS = "/api/teams/"
 

@@ -1,11 +1,11 @@
-"""What the fuzzer found, one test each (see docs/hardening.md, "Findings")."""
+"""The OpenAPI schema is served and matches what the endpoints answer."""
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from playbook import services
-from tests.conftest import client_for
-from tests.playbook import builders as b
+from tests.support import builders as b
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,11 @@
+"""Everything tests share, in one package:
+
+- `fixtures`: role-named fixtures (team, other_team, owner, coach, member,
+  other_team_coach, *_client, api_client_for), made visible by tests/conftest.py;
+- `clients`: `client_for(user)`;
+- `factories`: factory_boy factories of users, teams and memberships;
+- `builders`: valid playbook objects built through the services;
+- `admin`: the same for admin tests, and admin POST helpers;
+- `api`: TeamScopedAPITests, the generic checks every team-scoped endpoint plugs into;
+- `probe`: the helpers and object sets of the bad-input probes (url, error shapes, one
+  of everything in a team and in another team)."""
