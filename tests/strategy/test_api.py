@@ -62,7 +62,7 @@ def test_bad_inputs_are_400_by_field(demo):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) == {"plays", "mix", "situation"}, errors
-    assert "down 5: must be 1 to 4 in NFL FLAG (tests)" in errors["situation"][0]
+    assert "down 5: must be 1 to 3 in NFL FLAG (tests)" in errors["situation"][0]
     response = demo.api.post(demo.list_url(), demo.body("season", episodes=16), format="json")
     assert response.status_code == 400
     assert "opponent_playbook" in response.json()["errors"]
@@ -106,7 +106,7 @@ def test_ep_chart_is_an_svg_with_a_line_per_down(demo, capture):
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = ET.fromstring(response.content)
     lines = svg.findall(".//{http://www.w3.org/2000/svg}polyline")
-    assert [line.get("class") for line in lines] == ["down-1", "down-2", "down-3", "down-4"]
+    assert [line.get("class") for line in lines] == ["down-1", "down-2", "down-3"]  # 3 downs
     assert len(lines[0].get("points").split()) == 50
     assert demo.api.get(demo.url(data["id"], "wristband")).status_code == 409  # wrong kind
     etag = response["ETag"]
