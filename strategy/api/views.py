@@ -4,8 +4,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import conflict
+from pictures import analysis_images as pictures
 from pictures import serving as img
-from strategy import pictures, services
+from strategy import services
 from strategy.api.serializers import (
     AnalysisCreateSerializer,
     AnalysisDetailSerializer,
