@@ -22,7 +22,8 @@ class RulesProfile:
     use_midfield_line_to_gain: bool = True
     line_to_gain: float = 25.0
     reset_at_midfield: bool = True
-    downs_to_convert: int = 4
+    # NFL FLAG: three downs to cross midfield, then three to score (the same count).
+    downs_to_convert: int = 3
     rush_distance: float = 7.0  # a rusher starts at least this deep
     rush_delay_ms: int = 0
     max_rushers: int = 1

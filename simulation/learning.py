@@ -196,7 +196,8 @@ def recommend(
     "confidence": P(the top arm is truly best) or None}. The interval is the 95 %
     interval of the arm's Normal posterior; confidence is estimated by drawing every
     arm's posterior `draws` times with a fixed seed (the same stats give the same
-    number) and counting how often the top arm's draw is the largest."""
+    number) and counting how often the top arm's draw is the largest, over the tried
+    arms only."""
     if not arms:
         return {"order": [], "intervals": [], "confidence": None}
     tried = [i for i, a in enumerate(arms) if a.pulls]
@@ -208,11 +209,14 @@ def recommend(
     ]
     if not tried:
         return {"order": order, "intervals": intervals, "confidence": None}
-    if len(arms) == 1:
+    if len(tried) == 1:
         return {"order": order, "intervals": intervals, "confidence": 1.0}
+    # Only arms with data are candidates: an untried arm's posterior is the prior, and
+    # a prior is no evidence that a play is better.
     rng = np.random.default_rng(seed)
-    mu = np.array([m for m, _ in posts])
-    sd = np.array([s for _, s in posts])
-    samples = rng.standard_normal((draws, len(arms))) * sd + mu
-    confidence = float(np.mean(np.argmax(samples, axis=1) == order[0]))
+    mu = np.array([posts[i][0] for i in tried])
+    sd = np.array([posts[i][1] for i in tried])
+    samples = rng.standard_normal((draws, len(tried))) * sd + mu
+    top = tried.index(order[0])
+    confidence = float(np.mean(np.argmax(samples, axis=1) == top))
     return {"order": order, "intervals": intervals, "confidence": confidence}

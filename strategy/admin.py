@@ -11,11 +11,12 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from pictures import analysis_images as pictures
 from pictures.serving import AdminPictures
 from playbook.models import Scenario
 from simulation.drives.report import spot
 from simulation.job_admin import NONE, JobColumns
-from strategy import pictures, services
+from strategy import services
 from strategy.models import Analysis, AnalysisKind
 from teams.scoping import TeamScopedAdmin
 

@@ -22,7 +22,7 @@ from simulation.drives import (
     TeamSpec,
     build_models,
     call_mix,
-    default_cells,
+    cell_count,
     ep_report,
     game_report,
     rank_calls,
@@ -86,7 +86,7 @@ class Inputs:
     rules: DriveRules = NFL_FLAG
 
     def samples(self) -> int:
-        cells = len(default_cells(self.rules))
+        cells = cell_count(self.rules)
         n = len(self.plays) * len(self.mix)
         if self.kind in OPPONENT_KINDS:
             n += len(self.opponent_plays) * len(self.our_mix)
@@ -324,7 +324,7 @@ def analysis_prepare(
         errors.add(
             "episodes",
             f"Too much work: {inputs.samples():,} engine episodes (episodes × "
-            f"{len(default_cells(rules))} yard-line cells × plays × defenses); at most "
+            f"{cell_count(rules)} situation cells × plays × defenses); at most "
             f"{MAX_SAMPLES:,}. Use fewer episodes, plays or defenses.",
         )
     if errors:

@@ -165,6 +165,42 @@ class PolicyDetailSerializer(PolicySerializer):
         return tables
 
 
+class RecommendationRowSerializer(serializers.Serializer):
+    play = serializers.IntegerField()
+    name = serializers.CharField()
+    rank = serializers.IntegerField()
+    pulls = serializers.IntegerField(help_text="Simulated plays behind the figures.")
+    expected_reward = serializers.FloatField(allow_null=True, help_text="Null: never tried.")
+    interval = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="95 % interval of the expected reward.",
+    )
+    mean_yards = serializers.FloatField(allow_null=True)
+    success_rate = serializers.FloatField(allow_null=True)
+    reasoning = serializers.CharField(help_text="The numbers in a coach's words.")
+
+
+class RecommendationSerializer(serializers.Serializer):
+    policy = serializers.IntegerField()
+    status = serializers.CharField()
+    bucket = serializers.ChoiceField(choices=Bucket.choices)
+    scenario = serializers.IntegerField(allow_null=True, help_text="The known defense, if any.")
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text="P(the top play is truly best), over the plays with data; null: no data.",
+    )
+    enough_data = serializers.BooleanField(
+        help_text="False when a play was never tried or the top play has too few plays."
+    )
+    recommendations = RecommendationRowSerializer(many=True)
+    note = serializers.CharField(
+        required=False, help_text="Why the data is not enough, said plainly."
+    )
+
+
 class AdoptSerializer(serializers.Serializer):
     bucket = serializers.ChoiceField(choices=Bucket.choices)
     play = serializers.PrimaryKeyRelatedField(queryset=Play.objects.all())
@@ -287,7 +323,7 @@ class PolicyViewSet(
             return conflict("finished", f"The training already {policy.status}.")
         return Response(PolicySerializer(policy).data)
 
-    @extend_schema(parameters=RECOMMEND_PARAMS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=RECOMMEND_PARAMS, responses=RecommendationSerializer)
     @action(detail=True, methods=["get"])
     def recommend(self, request, *args, **kwargs):
         """Plays ranked by expected reward for a situation, with 95 % intervals,
@@ -301,7 +337,8 @@ class PolicyViewSet(
             if not (raw.isascii() and raw.isdigit()):
                 raise _bad("scenario", f"{raw!r} is not a scenario id.")
             scenario = get_object_or_404(Scenario.objects.filter(team=self.team), pk=int(raw))
-        return Response(policies.policy_recommend(policy, bucket, scenario))
+        answer = policies.policy_recommend(policy, bucket, scenario)
+        return Response(RecommendationSerializer(answer).data)
 
     @extend_schema(request=AdoptSerializer, responses={201: AdoptionSerializer})
     @action(detail=True, methods=["post"])

@@ -21,7 +21,9 @@ from simulation.drives.rules import NFL_FLAG, DriveRules, Grid, advance
 from simulation.drives.transitions import (
     TeamSpec,
     TransitionTable,
+    cell_count,
     default_cells,
+    default_late_distances,
     sample_transitions,
 )
 
@@ -36,7 +38,9 @@ __all__ = [
     "advance",
     "build_models",
     "call_mix",
+    "cell_count",
     "default_cells",
+    "default_late_distances",
     "dice_faces",
     "ep_report",
     "expected_points",

@@ -7,9 +7,12 @@ import numpy as np
 from scipy.optimize import linprog
 
 from simulation.drives.ep import EPModel
+from simulation.drives.rules import GAIN, TOUCHDOWN
+from simulation.drives.words import situation_text
 
 # Mix weights below this are solver noise, not a call.
 MIX_FLOOR = 1e-9
+Z95 = 1.959964
 
 
 def situation_dict(model: EPModel, s: int) -> dict:
@@ -17,34 +20,131 @@ def situation_dict(model: EPModel, s: int) -> dict:
     return {"down": int(g.down[s]), "distance": int(g.distance[s]), "yards_to_goal": int(g.ytg[s])}
 
 
+# Fewer sampled snaps of a play × defense than this at a situation: not enough to call.
+MIN_SAMPLES = 200
+CONFIDENCE_DRAWS = 20_000
+CONFIDENCE_SEED = 20_240_601  # a fixed seed: the same table gives the same confidence
+
+
+def _epa_estimates(model: EPModel, s: int, d: int | None):
+    """Per play at state s: the mean EPA, its standard error, the conversion rate and
+    the number of sampled snaps behind them, against defense d or the mix. Every play
+    was sampled against every defense (the transition table is exhaustive), so no play
+    is without data; a mix answer weights each defense's own sample by the mix."""
+    c = int(model.side.cells[s])
+    hist = model.side.hist[:, :, c, :]  # [P, D, B]
+    epa = model.outcome_epa(s)
+    g = model.grid
+    converts = (model.table.bin_kind == TOUCHDOWN) | (
+        (model.table.bin_kind == GAIN) & (model.table.bin_value >= int(g.distance[s]))
+    )
+    n = model.table.bins.shape[3]
+    mean_d = hist @ epa  # [P, D]
+    var_d = np.maximum(hist @ epa**2 - mean_d**2, 0.0)
+    conv_d = hist @ converts.astype(np.float64)
+    if d is None:
+        w = model.weights
+        return mean_d @ w, np.sqrt((var_d / n) @ w**2), conv_d @ w, n * int((w > 0).sum())
+    return mean_d[:, d], np.sqrt(var_d[:, d] / n), conv_d[:, d], n
+
+
+def confidence_top(mean, se, top: int) -> float:
+    """P(the top play is truly best): every play's EPA drawn from its sampling
+    distribution, counting how often the top play's draw is the largest."""
+    if len(mean) == 1:
+        return 1.0
+    rng = np.random.default_rng(CONFIDENCE_SEED)
+    draws = rng.standard_normal((CONFIDENCE_DRAWS, len(mean))) * se + mean
+    return float(np.mean(np.argmax(draws, axis=1) == top))
+
+
+def _signed(x: float) -> str:
+    return f"{x:+.2f} EPA"
+
+
 def rank_calls(
     model: EPModel, down: int, distance: float, ytg: float, defense: str | None = None
 ) -> dict:
-    """Plays ranked by EPA at the situation, against the defense mix or one defense."""
+    """Plays ranked by EPA at the asked situation (its own cell: a late down is sampled at
+    its distance), against the defense mix or one defense, with each EPA's 95 % interval,
+    the confidence that the top play is truly best, and the reasons in a coach's words."""
     s = model.state(down, distance, ytg)
     if defense is None:
-        epa, d = model.epa_mix(s), None
+        d = None
     else:
         if defense not in model.defenses:
             raise ValueError(f"unknown defense {defense!r}")
         d = model.defenses.index(defense)
-        epa = model.epa_matrix(s)[:, d]
+    epa, se, converts, samples = _epa_estimates(model, s, d)
     success = model.success_rate(s, d)
     order = sorted(range(len(epa)), key=lambda p: (-epa[p], p))
-    return {
-        "situation": situation_dict(model, s),
-        "ep": round(float(model.V[s]), 4),
-        "against": "mix" if d is None else defense,
-        "plays": [
+    top = order[0]
+    confidence = confidence_top(epa, se, top)
+    names = model.table.play_names
+    g = model.grid
+    where = situation_text(model.rules.L, int(g.down[s]), int(g.distance[s]), int(g.ytg[s]))
+    against = "against the scouted mix" if d is None else f"vs {model.table.defense_names[d]}"
+    enough = samples >= MIN_SAMPLES
+    per_defense = model.epa_matrix(s)  # [P, D]
+    rows = []
+    for rank, p in enumerate(order):
+        text = (
+            f"{where} {against}: {names[p]}, {_signed(epa[p])}, converts "
+            f"{converts[p] * 100:.0f} % over {samples:,} simulated plays"
+        )
+        if rank == 0 and len(order) > 1:
+            nxt = order[1]
+            text += f"; next best {names[nxt]}, {_signed(epa[nxt])}."
+        elif rank > 0:
+            text += f"; {epa[p] - epa[top]:+.2f} EPA against the top call, {names[top]}."
+        else:
+            text += "."
+        if d is None and len(model.defenses) > 1:
+            # Ranked by the figure the sentence names: EPA against each defense.
+            best_d = int(np.argmax(per_defense[p]))
+            worst_d = int(np.argmin(per_defense[p]))
+            text += (
+                f" Best vs {model.table.defense_names[best_d]} "
+                f"({_signed(per_defense[p, best_d])}), worst vs "
+                f"{model.table.defense_names[worst_d]} ({_signed(per_defense[p, worst_d])})."
+            )
+        rows.append(
             {
                 "play": model.plays[p],
-                "name": model.table.play_names[p],
+                "name": names[p],
+                "rank": rank + 1,
                 "epa": round(float(epa[p]), 4),
+                "interval": [
+                    round(float(epa[p] - Z95 * se[p]), 4),
+                    round(float(epa[p] + Z95 * se[p]), 4),
+                ],
                 "success_rate": round(float(success[p]), 4),
+                "conversion_rate": round(float(converts[p]), 4),
+                "samples": int(samples),
+                "reasoning": text,
             }
-            for p in order
-        ],
+        )
+    answer = {
+        "situation": situation_dict(model, s),
+        "situation_text": where,
+        "ep": round(float(model.V[s]), 4),
+        "against": "mix" if d is None else defense,
+        "confidence": round(confidence, 4),
+        "enough_data": bool(enough),
+        "plays": rows,
     }
+    if not enough:
+        answer["note"] = (
+            f"Not enough data for {where} {against}: only {samples} simulated plays of "
+            f"each call (at least {MIN_SAMPLES} needed). Run the analysis with more episodes "
+            "before trusting this ranking."
+        )
+    elif confidence < 0.5:
+        answer["note"] = (
+            f"A close call at {where} {against}: {names[top]} is best in only "
+            f"{confidence * 100:.0f} % of what the samples allow; the next calls are as good."
+        )
+    return answer
 
 
 def solve_game(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:

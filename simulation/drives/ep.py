@@ -55,6 +55,7 @@ class Side:
     event: np.ndarray  # [S, B]
     nxt: np.ndarray  # [S, B]
     points: np.ndarray  # [S, B] points for minus against, try included for a TD
+    cells: np.ndarray  # [S] the cell each state uses
     cell_states: list  # per cell: the states that use it
     try_value: float
     try_choice: dict
@@ -81,8 +82,8 @@ def prepare_side(table: TransitionTable, weights, rules: DriveRules, grid: Grid)
     try_points = max(choice, key=lambda k: (k * choice[k]["p"], -k))
     try_value = try_points * choice[try_points]["p"]
     points = pf.astype(np.float64) - pa + np.where(event == TD, try_value, 0.0)
-    cells = table.cell_of(grid.ytg)
-    cell_states = [np.nonzero(cells == c)[0] for c in range(len(table.cells))]
+    cells = table.state_cells(rules, grid)
+    cell_states = [np.nonzero(cells == c)[0] for c in range(table.n_cells)]
     return Side(
         table,
         weights,
@@ -92,6 +93,7 @@ def prepare_side(table: TransitionTable, weights, rules: DriveRules, grid: Grid)
         event,
         nxt,
         points,
+        cells,
         cell_states,
         try_value,
         {"points": try_points, **{str(k): v for k, v in choice.items()}},
@@ -178,7 +180,7 @@ class EPModel:
 
     def success_rate(self, s: int, defense: int | None = None) -> np.ndarray:
         """P(EPA > 0) per play at s, against the mix or one defense."""
-        c = int(self.table.cell_of(self.grid.ytg[s]))
+        c = int(self.side.cells[s])
         good = (self.outcome_epa(s) > 0).astype(np.float64)
         hist = self.side.mix[:, c, :] if defense is None else self.side.hist[:, defense, c, :]
         return hist @ good
@@ -194,7 +196,7 @@ class EPModel:
         elif policy is None:
             policy = np.zeros((S, len(self.plays)))
             policy[np.arange(S), self.best_play] = 1.0
-        cells = self.table.cell_of(self.grid.ytg)
+        cells = self.side.cells
         probs = np.einsum("sp,spb->sb", policy, self.side.mix[:, cells, :].transpose(1, 0, 2))
         ev = self.side.event
         own = ev == CONTINUE

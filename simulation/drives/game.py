@@ -399,7 +399,7 @@ def _snap(rules, model, other, caller, coord, games, states, u, try_policy):
     defenses = coord.pick(games, states, u[:, 1])
     N = table.bins.shape[3]
     pick = np.minimum((u[:, 2] * N).astype(np.int64), N - 1)
-    cells = table.cell_of(model.grid.ytg[states])
+    cells = side.cells[states]
     b = table.bins[plays, defenses, cells, pick].astype(np.int64)
     event = side.event[states, b]
     nxt = side.nxt[states, b]

@@ -7,23 +7,13 @@ import numpy as np
 from simulation.drives.calls import entropy_bits
 from simulation.drives.game import BUCKETS, GameResult, buckets
 from simulation.drives.rules import DOWNS, PICK, SAFETY, TD
+from simulation.drives.words import situation_text, spot
 from simulation.engine import RESULT_NAMES
+
+__all__ = ["game_report", "season_report", "situation_text", "spot", "team_analysis"]
 
 ZONES = ("own territory", "their territory", "red zone", "goal line")
 KEY_MOMENTS = 5
-
-
-def spot(L: int, ytg: int) -> str:
-    """Yards to the goal as a coach says it: "own 5", "midfield", "their 20"."""
-    if 2 * ytg == L:
-        return "midfield"
-    return f"own {L - ytg}" if 2 * ytg > L else f"their {ytg}"
-
-
-def situation_text(L: int, down: int, distance: int, ytg: int) -> str:
-    nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(down, f"{down}th")
-    togo = "goal" if distance >= ytg else str(distance)
-    return f"{nth} & {togo} at {spot(L, ytg)}"
 
 
 def zones(L: int, ytg) -> np.ndarray:

@@ -36,7 +36,8 @@ class DriveRules:
     use_midfield_line_to_gain: bool = True
     line_to_gain: float = 25.0  # yards from the own goal line, when not midfield
     reset_at_midfield: bool = True
-    downs_to_convert: int = 4
+    # NFL FLAG: three downs to cross midfield, three more to score.
+    downs_to_convert: int = 3
     downs_to_score: int | None = None  # None: as many as to convert
     start_yardline: float = 5.0  # a drive starts this far from the own goal line
     td_points: int = 6

@@ -1,10 +1,15 @@
-"""Play transitions sampled from the engine, once per (play, defense, yard-line cell).
+"""Play transitions sampled from the engine, once per (play, defense, cell).
 
 The engine's play depends on the yard line (the goal line and the end line move with
-it) but not on down or distance, so one sample per yard-line cell serves every down and
-distance there. A state `ytg` yards from the goal uses the nearest cell at or beyond it
-(`cells[i] ≥ ytg`): a gain that reaches the goal from the state is a touchdown, and the
-cells are one yard apart near the goal, where the end line matters.
+it) and, on a late down short of the goal, on the distance: the quarterback then wants
+the throw that reaches the line to gain. On early downs (and goal to go) the distance
+plays no part, so one sample per yard-line cell serves every early down there; a state
+`ytg` yards from the goal uses the nearest cell at or beyond it (`cells[i] ≥ ytg`): a
+gain that reaches the goal from the state is a touchdown, and the cells are one yard
+apart near the goal, where the end line matters. Late downs short of the line to gain
+have cells of their own, keyed by the distance (one yard apart where the sticks change
+the read): 3rd & 2 is sampled with the quarterback reading for 2 yards, never taken
+from a 1st-down sample where a 2-yard catch means something else.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from simulation.drives.rules import GAIN, INTERCEPTION, TOUCHDOWN, DriveRules
+from simulation.drives.rules import GAIN, INTERCEPTION, TOUCHDOWN, DriveRules, Grid
 from simulation.engine import (
     INTERCEPTION as ENGINE_INTERCEPTION,
 )
@@ -30,6 +35,11 @@ from simulation.engine import (
     prepare,
     simulate_prepared,
 )
+from simulation.engine.constants import LATE_DOWN
+
+# Distances of the late-down cells: every yard where a read's catch point can fall short
+# of the sticks or past them, then coarser where only the deep routes reach.
+LATE_DISTANCES = (1, 2, 3, 4, 5, 7, 10, 15, 20)
 
 CACHE_SIZE = 8
 _cache: OrderedDict[str, TransitionTable] = OrderedDict()
@@ -64,14 +74,35 @@ def default_cells(rules: DriveRules) -> np.ndarray:
     return np.array(sorted(c for c in cells if 1 <= c <= L), dtype=np.int32)
 
 
+def default_late_distances(rules: DriveRules) -> np.ndarray:
+    """Distances of the late-down cells: only where a line to gain short of the goal
+    exists (with the goal as the line the distance is the yards to the goal, and the
+    engine reads for the end zone instead)."""
+    line = rules.line_to_gain_ytg
+    if line <= 0:
+        return np.zeros(0, dtype=np.int32)
+    return np.array([d for d in LATE_DISTANCES if line + d <= rules.L], dtype=np.int32)
+
+
+def cell_count(rules: DriveRules) -> int:
+    return len(default_cells(rules)) + len(default_late_distances(rules))
+
+
+def late_yardline(rules: DriveRules, distance: int) -> int:
+    """Where a late-down cell is sampled: `distance` short of the line to gain."""
+    return min(rules.L, rules.line_to_gain_ytg + int(distance))
+
+
 @dataclass
 class TransitionTable:
     """Sampled snaps: bins[p, d, c, n] indexes (bin_kind, bin_value); result holds the
-    engine's result code per sample (for reports)."""
+    engine's result code per sample (for reports). Cells 0..len(cells)-1 are the
+    early-down cells by yards to the goal, the next len(late) the late-down cells by
+    distance."""
 
     plays: tuple[str, ...]
     defenses: tuple[str, ...]
-    cells: np.ndarray  # int32 yards to the goal, ascending
+    cells: np.ndarray  # int32 yards to the goal, ascending (early downs)
     bins: np.ndarray  # int16 [P, D, C, N]
     bin_kind: np.ndarray  # int8 [B]
     bin_value: np.ndarray  # int32 [B]
@@ -79,13 +110,23 @@ class TransitionTable:
     key: str = ""
     play_names: tuple[str, ...] = ()  # for people; empty: the ids
     defense_names: tuple[str, ...] = ()
+    late: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # distances
 
     def __post_init__(self):
         self.play_names = tuple(self.play_names) or self.plays
         self.defense_names = tuple(self.defense_names) or self.defenses
+        self.late = np.asarray(self.late, dtype=np.int32)
+        if self.bins.shape[2] != self.n_cells:
+            raise ValueError(f"{self.bins.shape[2]} cells sampled, {self.n_cells} declared")
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.cells) + len(self.late)
 
     @classmethod
-    def from_samples(cls, plays, defenses, cells, kind, value, result=None, key="", names=()):
+    def from_samples(
+        cls, plays, defenses, cells, kind, value, result=None, key="", names=(), late=()
+    ):
         """From per-sample arrays [P, D, C, N] of kinds and whole-yard values (hand-made
         tables in tests use this too)."""
         kind = np.asarray(kind, dtype=np.int64)
@@ -106,6 +147,7 @@ class TransitionTable:
             key=key,
             play_names=names[0] if names else (),
             defense_names=names[1] if names else (),
+            late=np.asarray(late, dtype=np.int32),
         )
 
     @property
@@ -116,6 +158,18 @@ class TransitionTable:
         """The cell a state uses: the nearest at or beyond it, else the deepest."""
         i = np.searchsorted(self.cells, np.asarray(ytg), side="left")
         return np.minimum(i, len(self.cells) - 1)
+
+    def state_cells(self, rules: DriveRules, grid: Grid) -> np.ndarray:
+        """The cell every state of the grid uses: a late down (3rd, or the series' last)
+        short of the goal takes the late cell of the nearest distance at or beyond its
+        own (the deepest past the last), every other state its yard-line cell."""
+        cells = self.cell_of(grid.ytg)
+        if not len(self.late):
+            return cells
+        last = rules.series_downs(grid.distance, grid.ytg)
+        late = ((grid.down >= LATE_DOWN) | (grid.down == last)) & (grid.distance < grid.ytg)
+        j = np.minimum(np.searchsorted(self.late, grid.distance, side="left"), len(self.late) - 1)
+        return np.where(late, len(self.cells) + j, cells)
 
     def histogram(self) -> np.ndarray:
         """Probabilities [P, D, C, B] of each outcome bin."""
@@ -133,6 +187,7 @@ class TransitionTable:
             "plays": list(self.plays),
             "defenses": list(self.defenses),
             "cells": self.cells.tolist(),
+            "late_down_distances": self.late.tolist(),
             "samples_per_cell": N,
             "samples": P * D * C * N,
         }
@@ -163,7 +218,9 @@ def _stable_id(text: str) -> int:
     return zlib.crc32(text.encode())
 
 
-def table_key(offense: TeamSpec, defense: TeamSpec, rules: DriveRules, n, seed, cells) -> str:
+def table_key(
+    offense: TeamSpec, defense: TeamSpec, rules: DriveRules, n, seed, cells, late=()
+) -> str:
     parts = (
         sorted(offense.plays.items()),
         sorted(defense.defenses.items()),
@@ -173,6 +230,8 @@ def table_key(offense: TeamSpec, defense: TeamSpec, rules: DriveRules, n, seed, 
         int(n),
         int(seed),
         tuple(int(c) for c in cells),
+        tuple(int(d) for d in late),
+        rules.line_to_gain_ytg,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
@@ -184,43 +243,64 @@ def sample_transitions(
     n_episodes: int = 1024,
     seed: int = 0,
     cells: Sequence[int] | None = None,
+    late: Sequence[int] | None = None,
 ) -> TransitionTable:
     """offense's plays × defense's defenses × cells, n_episodes each, from the engine.
-    Each triple has its own random stream (seed, play id, defense id, cell), so a pair's
-    samples do not depend on what else is in the playbook. Cached in memory by inputs."""
+    Early-down cells by yards to the goal (`cells`), late-down cells by distance
+    (`late`, default `default_late_distances`; empty: none). Each triple has its own
+    random stream (seed, play id, defense id, cell), so a pair's samples do not depend on
+    what else is in the playbook. Cached in memory by inputs."""
     cells = default_cells(rules) if cells is None else np.asarray(sorted(set(cells)), np.int32)
+    late = (
+        default_late_distances(rules)
+        if late is None
+        else np.asarray(sorted(set(late)), dtype=np.int32)
+    )
     if n_episodes < 1:
         raise ValueError("n_episodes must be at least 1")
     if cells[0] < 1 or cells[-1] > rules.L:
         raise ValueError(f"cells must be 1 to {rules.L} yd to the goal")
-    key = table_key(offense, defense, rules, n_episodes, seed, cells)
+    if len(late) and (rules.line_to_gain_ytg <= 0 or late[0] < 1):
+        raise ValueError("late-down cells need a line to gain short of the goal")
+    key = table_key(offense, defense, rules, n_episodes, seed, cells, late)
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
-    shape = (len(offense.plays), len(defense.defenses), len(cells), n_episodes)
+    # (engine situation, random-stream tag) per cell: early cells as a 1st down (the
+    # distance is not read), late ones as the late down `d` short of the line to gain.
+    situations = [
+        (Situation(down=1, distance=float(min(10, y)), yardline=float(y)), (int(y),)) for y in cells
+    ] + [
+        (
+            Situation(down=LATE_DOWN, distance=float(d), yardline=float(late_yardline(rules, d))),
+            (late_yardline(rules, d), int(d), LATE_DOWN),
+        )
+        for d in late
+    ]
+    shape = (len(offense.plays), len(defense.defenses), len(situations), n_episodes)
     kind = np.zeros(shape, dtype=np.int8)
     value = np.zeros(shape, dtype=np.int32)
     result = np.zeros(shape, dtype=np.int8)
     for p, (pid, play) in enumerate(offense.plays.items()):
         for d, (did, scenario) in enumerate(defense.defenses.items()):
-            for c, ytg in enumerate(cells):
-                situation = Situation(down=1, distance=float(min(10, ytg)), yardline=float(ytg))
+            for c, (situation, tag) in enumerate(situations):
+                ytg = situation.yardline
                 try:
                     prepared = prepare(
                         play,
-                        fit_to_field(scenario, rules, float(ytg)),
+                        fit_to_field(scenario, rules, ytg),
                         rules.engine,
                         offense.offense_players,
                         defense.defense_players,
                         situation,
                     )
                 except ValueError as exc:
-                    raise ValueError(f"{pid} vs {did} at {ytg} yd to go: {exc}") from exc
+                    raise ValueError(f"{pid} vs {did} at {ytg:g} yd to go: {exc}") from exc
                 out = simulate_prepared(
                     prepared,
                     n_episodes,
                     seed,
-                    key=(_stable_id(pid), _stable_id(did), int(ytg)),
+                    key=(_stable_id(pid), _stable_id(did), *tag),
                 )
                 picked = out.result == ENGINE_INTERCEPTION
                 scored = out.touchdown & ~picked
@@ -244,6 +324,7 @@ def sample_transitions(
             tuple(p.name for p in offense.plays.values()),
             tuple(d.name for d in defense.defenses.values()),
         ),
+        late=late,
     )
     _cache[key] = table
     while len(_cache) > CACHE_SIZE:

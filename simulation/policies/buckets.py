@@ -3,15 +3,17 @@
 from playbook.constants import Bucket
 from simulation import engine
 
-# The situation each bucket is trained in: (down, yards to go, yards to the goal).
+# The situation each bucket is trained in: (down, yards to go, yards to the goal), each one
+# that NFL FLAG can reach: before midfield the line to gain is midfield (25 yd from the
+# goal), past it the goal, so 3rd & 2 is at the 27 and every red-zone down is "& goal".
 REPRESENTATIVE = {
     Bucket.GOALLINE.value: (1, 5.0, 5.0),
-    Bucket.REDZONE.value: (2, 6.0, 9.0),
+    Bucket.REDZONE.value: (2, 9.0, 9.0),
     Bucket.FIRST_ANY.value: (1, 10.0, 35.0),
-    Bucket.SECOND_SHORT.value: (2, 2.0, 35.0),
-    Bucket.SECOND_LONG.value: (2, 8.0, 35.0),
-    Bucket.THIRD_SHORT.value: (3, 2.0, 30.0),
-    Bucket.THIRD_LONG.value: (3, 7.0, 30.0),
+    Bucket.SECOND_SHORT.value: (2, 2.0, 27.0),
+    Bucket.SECOND_LONG.value: (2, 8.0, 33.0),
+    Bucket.THIRD_SHORT.value: (3, 2.0, 27.0),
+    Bucket.THIRD_LONG.value: (3, 7.0, 32.0),
 }
 
 

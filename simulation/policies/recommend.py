@@ -6,7 +6,7 @@ from playbook.constants import Bucket
 from playbook.models import Scenario
 from simulation import learning
 from simulation.models import JobStatus, Policy
-from simulation.policies.reasons import LOW_DATA_PULLS, _reasoning
+from simulation.policies.reasons import LOW_DATA_PULLS, _reasoning, bucket_words
 
 TOP_CALLS = 3
 
@@ -86,11 +86,19 @@ def policy_recommend(policy, bucket, scenario=None):
         row.pop("_raw")
     confidence = ranking["confidence"]
     answer["confidence"] = round(confidence, 4) if confidence is not None else None
-    answer["enough_data"] = top["pulls"] >= LOW_DATA_PULLS
+    untried = [r["name"] for r in rows if not r["pulls"]]
+    answer["enough_data"] = top["pulls"] >= LOW_DATA_PULLS and not untried
     answer["recommendations"] = rows
-    if not answer["enough_data"]:
+    words = bucket_words(bucket)
+    if untried:
         answer["note"] = (
-            f"Too little data for {bucket} {against}: the top play has only {top['pulls']} "
+            f"Not enough data for {words} {against}: {', '.join(untried)} "
+            f"{'was' if len(untried) == 1 else 'were'} never simulated there, so nobody knows "
+            "whether they are better — train again (every play meets every defense of the mix)."
+        )
+    elif not answer["enough_data"]:
+        answer["note"] = (
+            f"Not enough data for {words} {against}: the top play has only {top['pulls']} "
             "simulated plays — train with more episodes before trusting this ranking."
         )
     return answer

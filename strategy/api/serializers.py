@@ -120,7 +120,7 @@ class AnalysisDetailSerializer(AnalysisSerializer):
     def get_pictures(self, analysis) -> PicturesSerializer:
         from django.urls import reverse
 
-        from strategy.pictures import PICTURES
+        from pictures.analysis_images import PICTURES
 
         out = {}
         for name, (_ext, kinds) in PICTURES.items():

@@ -4,9 +4,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import conflict
+from pictures import analysis_images as pictures
 from pictures import serving as img
 from simulation.models import JobStatus
-from strategy import pictures, services
+from strategy import services
 from strategy.api.serializers import (
     AnalysisCreateSerializer,
     AnalysisDetailSerializer,

@@ -119,13 +119,13 @@ def test_a_resend_with_the_same_key_is_stored_once(coach_client, sideline):
 def test_entered_values_win_and_are_checked(coach_client, sideline):
     s = sideline
     entered = post_snap(
-        coach_client, s, "x", result="run", yards=2, down=3, distance=4, yards_to_goal=29
+        coach_client, s, "x", result="run", yards=2, down=2, distance=4, yards_to_goal=29
     ).json()
-    assert entered["entered"] is True and entered["down"] == 3
+    assert entered["entered"] is True and entered["down"] == 2
     follow = post_snap(coach_client, s, "y", result="run", yards=1).json()
-    assert (follow["down"], follow["distance"]) == (4, 2.0)  # 3rd & 4, 2 gained
-    bad = post_snap(coach_client, s, "z", result="run", down=5)
-    assert bad.status_code == 400 and "4 downs" in bad.json()["errors"]["down"][0]
+    assert (follow["down"], follow["distance"]) == (3, 2.0)  # 2nd & 4, 2 gained
+    bad = post_snap(coach_client, s, "z", result="run", down=4)  # NFL FLAG: 3 downs
+    assert bad.status_code == 400 and "3 downs" in bad.json()["errors"]["down"][0]
     bad = post_snap(coach_client, s, "z", result="run", distance=30, yards_to_goal=20)
     assert bad.status_code == 400 and "distance" in bad.json()["errors"]
     bad = post_snap(coach_client, s, "z", result="fumble")

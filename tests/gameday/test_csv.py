@@ -130,7 +130,7 @@ def test_a_hudl_breakdown_imports(sideline, coach):
     ("bad_row", "where", "words"),
     [
         ("3,O,2,10,-10,Pass,Fumble,0,10,,", "row 3.RESULT", "'Fumble' is not a result"),
-        ("3,O,7,10,-10,Pass,Complete,0,10,,", "row 3.DN", "between 1 and 4"),
+        ("3,O,7,10,-10,Pass,Complete,0,10,,", "row 3.DN", "between 1 and 3"),
         ("3,O,2,ten,-10,Pass,Complete,0,10,,", "row 3.DIST", "'ten' is not a number"),
         ("3,O,2,10,-60,Pass,Complete,0,10,,", "row 3.YARD LN", "off the 50-yd field"),
         ("3,O,2,10,-10,Pass,Complete,0,10,Prevent,", "row 3.DEF FRONT", "'Prevent'"),

@@ -87,7 +87,7 @@ class TestTrain:
         assert policy.started_at and policy.finished_at
         assert set(policy.stats) == {"3RD_SHORT", "1ST_ANY"}
         table = policy.stats["3RD_SHORT"]
-        assert table["situation"] == {"down": 3, "distance": 2.0, "yardline": 30.0}
+        assert table["situation"] == {"down": 3, "distance": 2.0, "yardline": 27.0}
         assert sum(a["pulls"] for a in table["arms"].values()) == 1500
         for arm in table["arms"].values():
             assert {"pulls", "mean_reward", "variance", "mean_yards", "success_rate"} <= set(arm)
@@ -337,10 +337,11 @@ class TestRecommend:
             lo, hi = r["interval"]
             assert lo < r["expected_reward"] < hi
             assert r["name"] in r["reasoning"] and "gains" in r["reasoning"]
-            assert "converts" in r["reasoning"] and "3RD_SHORT" in r["reasoning"]
+            assert "converts" in r["reasoning"] and "3RD_SHORT" not in r["reasoning"]
+            assert "(simulated as 3rd & 2 at own 23)" in r["reasoning"]
         top = recs[0]["reasoning"]
         assert f"Next best {recs[1]['name']}" in top
-        assert "Strongest vs" in top and "weakest vs" in top
+        assert "Converts most vs" in top and "; least vs" in top
         same = coach_api.get(url + "?down=3&distance=2&yardline=30").json()
         assert same == data  # deterministic, and the same bucket
 
@@ -385,7 +386,7 @@ class TestRecommend:
             coach_api, team, body(setup, episodes=200), django_capture_on_commit_callbacks
         )
         data = coach_api.get(policy_url(policy, "recommend") + "?situation=1ST_ANY").json()
-        assert data["enough_data"] is False and "Too little data" in data["note"]
+        assert data["enough_data"] is False and "Not enough data" in data["note"]
         assert any("Too little data" in r["reasoning"] for r in data["recommendations"])
         queued = Policy.objects.create(
             team=team, algorithm="ucb1", episodes=1000, seed=1, buckets=["1ST_ANY"]

@@ -3,6 +3,7 @@ result reuse, and the pictures (decoded)."""
 
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from django.urls import reverse
 
@@ -62,7 +63,7 @@ def test_bad_inputs_are_400_by_field(demo):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) == {"plays", "mix", "situation"}, errors
-    assert "down 5: must be 1 to 4 in NFL FLAG (tests)" in errors["situation"][0]
+    assert "down 5: must be 1 to 3 in NFL FLAG (tests)" in errors["situation"][0]
     response = demo.api.post(demo.list_url(), demo.body("season", episodes=16), format="json")
     assert response.status_code == 400
     assert "opponent_playbook" in response.json()["errors"]
@@ -106,7 +107,7 @@ def test_ep_chart_is_an_svg_with_a_line_per_down(demo, capture):
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = ET.fromstring(response.content)
     lines = svg.findall(".//{http://www.w3.org/2000/svg}polyline")
-    assert [line.get("class") for line in lines] == ["down-1", "down-2", "down-3", "down-4"]
+    assert [line.get("class") for line in lines] == ["down-1", "down-2", "down-3"]  # 3 downs
     assert len(lines[0].get("points").split()) == 50
     assert demo.api.get(demo.url(data["id"], "wristband")).status_code == 409  # wrong kind
     etag = response["ETag"]
@@ -180,3 +181,62 @@ def test_other_teams_ids_are_400_and_their_analyses_404(demo, other_team):
         method = demo.api.post if action == "cancel" else demo.api.get
         url = reverse(f"analysis-{action}", kwargs={"team_id": demo.team.pk, "pk": other.pk})
         assert method(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "situation, cells, late, words",
+    [
+        ({"down": 3, "distance": 2, "yards_to_goal": 27}, [30], [2], "3rd & 2 at own 23"),
+        ({"down": 1, "distance": 3, "yards_to_goal": 3}, [3], [], "1st & goal at their 3"),
+    ],
+)
+def test_recommend_against_one_named_defense_matches_the_exhaustive_answer(
+    demo, capture, situation, cells, late, words
+):
+    """Run the analysis, then its ranking against a named defense: EPA, confidence,
+    enough data and the reasons in words; wherever a bigger independent simulation of
+    that very situation ranks one play clearly first, the answer is that play with
+    confidence ≥ 0.8."""
+    from simulation.drives import Grid, advance, build_models, sample_transitions
+    from simulation.drives.rules import CONTINUE, TD
+    from strategy import services
+
+    known = demo.defenses[0]
+    data = demo.run(
+        capture, "call_mix", situation=situation, defense=known.pk, episodes=200, seed=7
+    )
+    ranking = data["result"]["ranking"]
+    assert ranking["enough_data"] and 0 <= ranking["confidence"] <= 1
+    assert ranking["plays"][0]["reasoning"].startswith(f"{words} vs {known.name}: ")
+    analysis = Analysis.objects.get(pk=data["id"])
+    inputs = services._stored_inputs(analysis)
+    ours, _ = inputs.specs(demo.team)
+    model = build_models(ours, None, inputs.rules, 200, 7)[0]
+    grid = Grid(inputs.rules)
+    s = grid.find(situation["down"], situation["distance"], situation["yards_to_goal"])
+    ref = sample_transitions(ours, ours, inputs.rules, 2048, 99, cells=cells, late=late)
+    ev, nxt, pf, pa = advance(
+        inputs.rules, grid, np.full(len(ref.bin_kind), s), ref.bin_kind, ref.bin_value
+    )
+    w = pf - pa + np.where(ev == TD, model.side.try_value, 0.0)
+    w = w + np.where(ev == CONTINUE, 1.0, -1.0) * model.V[nxt] - model.V[s]
+    d = list(ref.defenses).index(str(known.pk))
+    hist = ref.histogram()[:, d, int(ref.state_cells(inputs.rules, grid)[s]), :]
+    exact = hist @ w
+    exact_se = np.sqrt(np.maximum(hist @ w**2 - exact**2, 0) / ref.bins.shape[3])
+    first, second = np.argsort(-exact)[:2]
+    rows = {r["play"]: r for r in ranking["plays"]}
+    own_se = [
+        (rows[ref.plays[p]]["interval"][1] - rows[ref.plays[p]]["epa"]) / 1.96
+        for p in (first, second)
+    ]
+    if exact[first] - exact[second] >= 4 * np.hypot(*own_se) + 2 * np.hypot(
+        *exact_se[[first, second]]
+    ):
+        assert ranking["plays"][0]["play"] == ref.plays[first]
+        assert ranking["confidence"] >= 0.8
+    # Whatever the gap, the ranking's figures are the same simulation's: every play's EPA
+    # lies within its interval's width of the exhaustive one.
+    for p, play in enumerate(ref.plays):
+        half = rows[play]["interval"][1] - rows[play]["epa"]
+        assert abs(rows[play]["epa"] - exact[p]) <= 2 * half + 3 * exact_se[p], play

@@ -84,7 +84,7 @@ def test_the_situation_must_exist_under_the_ruleset(team, setup):
     base = {"kind": "call_mix", "plays": [p.pk for p in setup["plays"]], "mix": setup["mix"]}
     assert "situation" in errors(team, **base)
     found = errors(team, **base, situation={"down": 5, "distance": 2, "yards_to_goal": 30})
-    assert "down 5: must be 1 to 4" in found["situation"][0]
+    assert "down 5: must be 1 to 3" in found["situation"][0]
     found = errors(team, **base, situation={"down": 1, "distance": 12, "yards_to_goal": 8})
     assert "to the 8 yd to the goal" in found["situation"][0]
     found = errors(team, **base, situation={"down": 1, "distance": 5, "yards_to_goal": 80})
