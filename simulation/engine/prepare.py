@@ -602,10 +602,15 @@ def prepare(
             # depth: the safety helps on the uncovered vertical, not on a drag)
             rx = off_x[r, seen]
             spare = role not in manned
+            candidate = zone_inside[j][r]
             if z.zone_x >= C.ZONE_DEEP_X_YD:
-                spare = spare & (rx >= C.ZONE_DEEP_X_YD)
+                # a deep defender stays on top: he plays what threatens deep, and leaves
+                # what is underneath to the underneath defenders (he reads the QB there)
+                deep_threat = rx >= C.ZONE_DEEP_X_YD
+                spare = spare & deep_threat
+                candidate = candidate & deep_threat
             rx = rx + C.UNMANNED_PRIORITY_YD * spare
-            deeper = zone_inside[j][r] & (rx > best_x)
+            deeper = candidate & (rx > best_x)
             best = np.where(deeper, r, best)
             best_x = np.where(deeper, rx, best_x)
         dropping = step_ms < zone_drop[j]
