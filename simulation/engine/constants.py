@@ -44,6 +44,12 @@ OPEN_DECAY_PER_S = 1.0
 # At the clock or under pressure a read is still worth a throw down to this predicted
 # separation: the defender gets there about as the ball does (a contested ball).
 SOMEWHAT_OPEN_YD = -4.0
+# With the rusher on him, the one who extended throws up a ball this contested (yd of
+# predicted separation, his flight not paid for) rather than take the sack.
+LAST_LOOK_OPEN_YD = -2.0
+# ... but he gets that throw off in time only with probability Φ(-LATE_THROW_Z) (the other
+# tail of the late throw-away's draw, so the two never overlap).
+LATE_THROW_Z = 0.0
 PRESSURE_OPEN_YD = -0.7  # rushed: the check-down must be at least this open, else away
 BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
 BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
@@ -64,6 +70,9 @@ PRESSURE_YD = 3.0  # (DOMAIN) a rusher this close at release = pressured throw
 # never negative: a QB does not start a throw he cannot finish before the flag is pulled.
 HURRY_MARGIN_MEAN_MS = 500.0
 HURRY_MARGIN_LOG_SD = 0.6
+# On the plays whose pocket-feel draw falls below this (Φ(-1.64) = 5 %) he does not feel
+# the rusher at all: he reads on as if clean (QB-caused sacks: holding the ball too long).
+HURRY_BLIND_Z = -1.64
 # Rushed with nothing worth a throw, he throws it away unless he tries to extend the play
 # (stays in the pocket reading): P(throw away) = Φ(AWAY_Z) per play.
 AWAY_Z = -0.6

@@ -166,6 +166,8 @@ def simulate_batch(
     np.maximum(react, float(C.DT_MS), out=react)
     sd = C.HURRY_MARGIN_LOG_SD
     margin_s = (C.HURRY_MARGIN_MEAN_MS / 1000.0) * np.exp(sd * normals[HURRY] - sd * sd / 2)
+    # now and then he does not feel the rusher at all: he reads on until he is sacked
+    margin_s[normals[HURRY] < C.HURRY_BLIND_Z] = -10.0
     # two rushers split his attention: he feels the nearer one later (never negative)
     margin_s *= C.EXTRA_RUSHER_MARGIN ** max(n_rush - 1, 0)
     end_cap = float(end_line - C.END_LINE_MARGIN_YD)
@@ -185,6 +187,8 @@ def simulate_batch(
         away=normals[AWAY] < C.AWAY_Z,
         # two rushers leave him fewer ways out than one
         away_late=normals[AWAY_LATE] < C.AWAY_LATE_Z - C.EXTRA_RUSHER_Z * max(n_rush - 1, 0),
+        # ... or gets a contested ball off in time (the other tail of the same draw)
+        late_throw=normals[AWAY_LATE] > C.LATE_THROW_Z + C.EXTRA_RUSHER_Z * max(n_rush - 1, 0),
         felt=np.zeros(n, dtype=bool),
         brk_ms=react * pp.ball_read,
         pull_z=normals[PULL : PULL + C.PULL_ATTEMPTS],
@@ -289,10 +293,25 @@ def simulate_batch(
         clock = reading & (step >= pp.forced_step)
         if n_rush:
             rushed = reading & ~ep.felt & (rush_s < ep.hurry_s)
-            last_look = reading & ep.felt & ep.away_late & (rush_s < pp.release_s + 2 * DT_S)
+            last_look = reading & ep.felt & (rush_s < pp.release_s + 2 * DT_S)
             gone = np.nonzero(last_look)[0]
-            if gone.size:  # the one who extended gets rid of it at the last moment
-                ep.target[gone] = -1
+            if gone.size:
+                # The one who extended gets rid of it at the last moment: he throws up the
+                # best contested ball if there is one, else throws it away or holds on.
+                target = _last_chance(
+                    pp,
+                    ep.x[:, gone],
+                    ep.y[:, gone],
+                    ep.vx[:, gone],
+                    ep.vy[:, gone],
+                    step,
+                    False,
+                    C.LAST_LOOK_OPEN_YD,
+                )
+                target = np.where(ep.late_throw[gone], target, -1)
+                throws = (target >= 0) | ep.away_late[gone]
+                gone, target = gone[throws], target[throws]
+                ep.target[gone] = target
                 ep.release_step[gone] = step + pp.release_steps
                 reading[gone] = False
                 clock &= reading
@@ -364,7 +383,7 @@ def simulate_batch(
     return out, frames
 
 
-def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
+def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown, floor=None):
     """Target role per episode (-1: throw it away) when the QB must get rid of the ball:
     rushed (checkdown=True) or at the clock he takes the check-down: the shortest throw
     that is open enough — under pressure a little open, at the clock at least somewhat
@@ -377,7 +396,9 @@ def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
     margins = np.stack([_openness(pp, x, y, vx, vy, role, step) for role in pp.progression])
     if checkdown:  # a hurried throw must still be open once its flight is paid for
         margins -= pp.flight_bias[pp.progression, s][:, None]
-    ok = margins >= (C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD)
+    if floor is None:
+        floor = C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD
+    ok = margins >= floor
     throw = pp.throw
     length = np.hypot(
         throw.aim_x[pp.progression, s] - pp.qb_x, throw.aim_y[pp.progression, s] - pp.qb_y
