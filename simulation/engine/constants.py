@@ -61,6 +61,9 @@ SIGMA_BASE_YD = 0.5
 SIGMA_PER_YD = 0.022
 ACC_FACTOR_BASE = 0.5
 ACC_FACTOR_SLOPE = 2.0
+# Route precision: a receiver with route_running r is off the spot the QB throws to by
+# ROUTE_PRECISION_YD × (1 - r/100) per axis (added to the miss in quadrature).
+ROUTE_PRECISION_YD = 1.0
 DEEP_SIGMA_FACTOR = 1.1  # a deep ball is lofted: the arc adds its own error
 PRESSURE_SIGMA_FACTOR = 1.5  # (DOMAIN)
 PRESSURE_BALL_SPEED_FACTOR = 0.75  # off his back foot the ball comes out slower
@@ -85,7 +88,7 @@ EXTRA_RUSHER_MARGIN = 0.75  # each rusher beyond the first scales his margin by 
 # on a late down a catch short of the line to gain must be this much more open, one past
 # it this much less; near the goal line the same for a catch short of / in the end zone.
 SHORT_OF_STICKS_YD = 1.5
-PAST_STICKS_YD = 0.5
+PAST_STICKS_YD = 1.5
 SHORT_OF_GOAL_YD = 1.0
 IN_END_ZONE_YD = 0.5
 CHECKDOWN_BIAS_YD_PER_YD = 3.0  # choosing the check-down, 1 yd of bias = 3 yd longer throw

@@ -425,7 +425,7 @@ def _zone_spot(pp: PreparedPair, fx, fy):
         fy[:] = pp.zone_y + zy * scale
         return
     carry = pp.zone_deep * (dx > 0.0)  # deep zone, receiver beyond the landmark
-    keep_y = np.clip(fy - pp.zone_y, -pp.zone_r, pp.zone_r)
+    keep_y = np.minimum(np.maximum(fy - pp.zone_y, -pp.zone_r), pp.zone_r)
     fx[:] = pp.zone_x + zx * scale + (dx - zx * scale) * carry
     fy[:] = pp.zone_y + zy * scale + (keep_y - zy * scale) * carry
 
@@ -539,7 +539,8 @@ def _intercept_aim(px, py, cx, cy, vx, vy, speed):
     root = np.sqrt(np.maximum(b * b - a * c, 0.0))
     faster = a < -EPS
     t = np.where(faster, (b + root) / np.where(faster, -a, 1.0), np.sqrt(c) / speed)
-    np.clip(t, 0.0, C.PURSUIT_HORIZON_S, out=t)
+    np.maximum(t, 0.0, out=t)
+    np.minimum(t, C.PURSUIT_HORIZON_S, out=t)
     return cx + vx * t, cy + vy * t
 
 
@@ -601,9 +602,10 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
         gx = ep.x - ep.cx
         gy = ep.y - ep.cy
         gap = _norm(gx, gy)
-        weight = np.clip(1.0 - gap / C.EVADE_RANGE_YD, 0.0, 1.0) * (gx > -1.0)
+        weight = np.maximum(1.0 - gap / C.EVADE_RANGE_YD, 0.0)  # gap ≥ 0, so ≤ 1
+        weight *= gx > -1.0
         push = -(weight * gy / (gap + EPS)).sum(axis=0)
-        side = np.clip(push, -1.0, 1.0) * ep.evade
+        side = np.minimum(np.maximum(push, -1.0), 1.0) * ep.evade
         # never bend out of bounds: near the sideline he only cuts back inside
         outward = (side * ep.cy > 0) & (np.abs(ep.cy) > lane - 2.0)
         side = np.where(outward, 0.0, side)
@@ -612,7 +614,7 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
         cvx = ep.speed * heading
         cvy = cvx * side
         ep.cx = ep.cx + cvx * DT_S
-        ep.cy = np.clip(ep.cy + cvy * DT_S, -lane, lane)
+        ep.cy = np.minimum(np.maximum(ep.cy + cvy * DT_S, -lane), lane)
         ax, ay = _intercept_aim(ep.x, ep.y, ep.cx, ep.cy, cvx, cvy, pp.vclose)
         if j * C.DT_MS < react_max:
             reacted = (j * C.DT_MS >= ep.react).astype(np.float32)
