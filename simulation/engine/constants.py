@@ -168,6 +168,9 @@ PULL_Z_SKILL = 2.0
 PULL_MISS_MS = 600.0
 PULL_MISS_SPEED = 0.3  # ... during which he runs at this share of his speed
 PULL_ATTEMPTS = 3  # random draws per episode; a fourth defender in range always gets him
+# The depth a zone needs behind its deepest landmark's spot (the 14-yd middle safety plus
+# room to carry a vertical): with less field than this left, landmark depths scale down.
+ZONE_FULL_DEPTH_YD = 20.0
 END_LINE_MARGIN_YD = 0.5  # defenders do not drop or trail past this inside the end line
 
 # --- catch point ----------------------------------------------------------------------

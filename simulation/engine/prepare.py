@@ -556,9 +556,13 @@ def prepare(
     # --- defense -----------------------------------------------------------------------
     # A landmark behind the end line is pulled in: near the goal the deep zones are the
     # back of the end zone.
+    # Near the goal the field shrinks: with less depth behind him than a zone needs, every
+    # level of the zone plays at its share of the depth there is (red-zone coverage), and
+    # a landmark is never behind the end line.
     deepest = bounds[1] - C.END_LINE_MARGIN_YD - C.ZONE_CUSHION_YD
+    squeeze = min(1.0, deepest / C.ZONE_FULL_DEPTH_YD)
     assignments = [
-        replace(a, zone_x=min(a.zone_x, deepest)) if a.duty == ZONE else a
+        replace(a, zone_x=min(a.zone_x * squeeze, deepest)) if a.duty == ZONE else a
         for a in resolve_assignments(scenario.defenders, alignment, eligible)
     ]
     group = {MAN: 0, ZONE: 1, RUSH: 2}
