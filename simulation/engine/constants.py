@@ -44,6 +44,12 @@ OPEN_DECAY_PER_S = 1.0
 # At the clock or under pressure a read is still worth a throw down to this predicted
 # separation: the defender gets there about as the ball does (a contested ball).
 SOMEWHAT_OPEN_YD = -4.0
+# With the rusher on him, the one who extended throws up a ball this contested (yd of
+# predicted separation, his flight not paid for) rather than take the sack.
+LAST_LOOK_OPEN_YD = -2.0
+# ... but he gets that throw off in time only with probability Φ(-LATE_THROW_Z) (the other
+# tail of the late throw-away's draw, so the two never overlap).
+LATE_THROW_Z = 0.0
 PRESSURE_OPEN_YD = -0.7  # rushed: the check-down must be at least this open, else away
 BALL_SPEED_BASE = 15.0  # (DOMAIN) yd/s at throw_power 0
 BALL_SPEED_PER_RATING = 10.0  # (DOMAIN) + yd/s at throw_power 100
@@ -55,6 +61,9 @@ SIGMA_BASE_YD = 0.5
 SIGMA_PER_YD = 0.022
 ACC_FACTOR_BASE = 0.5
 ACC_FACTOR_SLOPE = 2.0
+# Route precision: a receiver with route_running r is off the spot the QB throws to by
+# ROUTE_PRECISION_YD × (1 - r/100) per axis (added to the miss in quadrature).
+ROUTE_PRECISION_YD = 1.0
 DEEP_SIGMA_FACTOR = 1.1  # a deep ball is lofted: the arc adds its own error
 PRESSURE_SIGMA_FACTOR = 1.5  # (DOMAIN)
 PRESSURE_BALL_SPEED_FACTOR = 0.75  # off his back foot the ball comes out slower
@@ -64,6 +73,9 @@ PRESSURE_YD = 3.0  # (DOMAIN) a rusher this close at release = pressured throw
 # never negative: a QB does not start a throw he cannot finish before the flag is pulled.
 HURRY_MARGIN_MEAN_MS = 500.0
 HURRY_MARGIN_LOG_SD = 0.6
+# On the plays whose pocket-feel draw falls below this (Φ(-1.64) = 5 %) he does not feel
+# the rusher at all: he reads on as if clean (QB-caused sacks: holding the ball too long).
+HURRY_BLIND_Z = -1.64
 # Rushed with nothing worth a throw, he throws it away unless he tries to extend the play
 # (stays in the pocket reading): P(throw away) = Φ(AWAY_Z) per play.
 AWAY_Z = -0.6
@@ -76,7 +88,7 @@ EXTRA_RUSHER_MARGIN = 0.75  # each rusher beyond the first scales his margin by 
 # on a late down a catch short of the line to gain must be this much more open, one past
 # it this much less; near the goal line the same for a catch short of / in the end zone.
 SHORT_OF_STICKS_YD = 1.5
-PAST_STICKS_YD = 0.5
+PAST_STICKS_YD = 1.5
 SHORT_OF_GOAL_YD = 1.0
 IN_END_ZONE_YD = 0.5
 CHECKDOWN_BIAS_YD_PER_YD = 3.0  # choosing the check-down, 1 yd of bias = 3 yd longer throw
@@ -156,6 +168,9 @@ PULL_Z_SKILL = 2.0
 PULL_MISS_MS = 600.0
 PULL_MISS_SPEED = 0.3  # ... during which he runs at this share of his speed
 PULL_ATTEMPTS = 3  # random draws per episode; a fourth defender in range always gets him
+# The depth a zone needs behind its deepest landmark's spot (the 14-yd middle safety plus
+# room to carry a vertical): with less field than this left, landmark depths scale down.
+ZONE_FULL_DEPTH_YD = 20.0
 END_LINE_MARGIN_YD = 0.5  # defenders do not drop or trail past this inside the end line
 
 # --- catch point ----------------------------------------------------------------------

@@ -166,6 +166,8 @@ def simulate_batch(
     np.maximum(react, float(C.DT_MS), out=react)
     sd = C.HURRY_MARGIN_LOG_SD
     margin_s = (C.HURRY_MARGIN_MEAN_MS / 1000.0) * np.exp(sd * normals[HURRY] - sd * sd / 2)
+    # now and then he does not feel the rusher at all: he reads on until he is sacked
+    margin_s[normals[HURRY] < C.HURRY_BLIND_Z] = -10.0
     # two rushers split his attention: he feels the nearer one later (never negative)
     margin_s *= C.EXTRA_RUSHER_MARGIN ** max(n_rush - 1, 0)
     end_cap = float(end_line - C.END_LINE_MARGIN_YD)
@@ -185,6 +187,8 @@ def simulate_batch(
         away=normals[AWAY] < C.AWAY_Z,
         # two rushers leave him fewer ways out than one
         away_late=normals[AWAY_LATE] < C.AWAY_LATE_Z - C.EXTRA_RUSHER_Z * max(n_rush - 1, 0),
+        # ... or gets a contested ball off in time (the other tail of the same draw)
+        late_throw=normals[AWAY_LATE] > C.LATE_THROW_Z + C.EXTRA_RUSHER_Z * max(n_rush - 1, 0),
         felt=np.zeros(n, dtype=bool),
         brk_ms=react * pp.ball_read,
         pull_z=normals[PULL : PULL + C.PULL_ATTEMPTS],
@@ -289,10 +293,25 @@ def simulate_batch(
         clock = reading & (step >= pp.forced_step)
         if n_rush:
             rushed = reading & ~ep.felt & (rush_s < ep.hurry_s)
-            last_look = reading & ep.felt & ep.away_late & (rush_s < pp.release_s + 2 * DT_S)
+            last_look = reading & ep.felt & (rush_s < pp.release_s + 2 * DT_S)
             gone = np.nonzero(last_look)[0]
-            if gone.size:  # the one who extended gets rid of it at the last moment
-                ep.target[gone] = -1
+            if gone.size:
+                # The one who extended gets rid of it at the last moment: he throws up the
+                # best contested ball if there is one, else throws it away or holds on.
+                target = _last_chance(
+                    pp,
+                    ep.x[:, gone],
+                    ep.y[:, gone],
+                    ep.vx[:, gone],
+                    ep.vy[:, gone],
+                    step,
+                    False,
+                    C.LAST_LOOK_OPEN_YD,
+                )
+                target = np.where(ep.late_throw[gone], target, -1)
+                throws = (target >= 0) | ep.away_late[gone]
+                gone, target = gone[throws], target[throws]
+                ep.target[gone] = target
                 ep.release_step[gone] = step + pp.release_steps
                 reading[gone] = False
                 clock &= reading
@@ -364,7 +383,7 @@ def simulate_batch(
     return out, frames
 
 
-def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
+def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown, floor=None):
     """Target role per episode (-1: throw it away) when the QB must get rid of the ball:
     rushed (checkdown=True) or at the clock he takes the check-down: the shortest throw
     that is open enough — under pressure a little open, at the clock at least somewhat
@@ -377,7 +396,9 @@ def _last_chance(pp: PreparedPair, x, y, vx, vy, step, checkdown):
     margins = np.stack([_openness(pp, x, y, vx, vy, role, step) for role in pp.progression])
     if checkdown:  # a hurried throw must still be open once its flight is paid for
         margins -= pp.flight_bias[pp.progression, s][:, None]
-    ok = margins >= (C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD)
+    if floor is None:
+        floor = C.PRESSURE_OPEN_YD if checkdown else C.SOMEWHAT_OPEN_YD
+    ok = margins >= floor
     throw = pp.throw
     length = np.hypot(
         throw.aim_x[pp.progression, s] - pp.qb_x, throw.aim_y[pp.progression, s] - pp.qb_y
@@ -404,7 +425,7 @@ def _zone_spot(pp: PreparedPair, fx, fy):
         fy[:] = pp.zone_y + zy * scale
         return
     carry = pp.zone_deep * (dx > 0.0)  # deep zone, receiver beyond the landmark
-    keep_y = np.clip(fy - pp.zone_y, -pp.zone_r, pp.zone_r)
+    keep_y = np.minimum(np.maximum(fy - pp.zone_y, -pp.zone_r), pp.zone_r)
     fx[:] = pp.zone_x + zx * scale + (dx - zx * scale) * carry
     fy[:] = pp.zone_y + zy * scale + (keep_y - zy * scale) * carry
 
@@ -518,7 +539,8 @@ def _intercept_aim(px, py, cx, cy, vx, vy, speed):
     root = np.sqrt(np.maximum(b * b - a * c, 0.0))
     faster = a < -EPS
     t = np.where(faster, (b + root) / np.where(faster, -a, 1.0), np.sqrt(c) / speed)
-    np.clip(t, 0.0, C.PURSUIT_HORIZON_S, out=t)
+    np.maximum(t, 0.0, out=t)
+    np.minimum(t, C.PURSUIT_HORIZON_S, out=t)
     return cx + vx * t, cy + vy * t
 
 
@@ -580,9 +602,10 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
         gx = ep.x - ep.cx
         gy = ep.y - ep.cy
         gap = _norm(gx, gy)
-        weight = np.clip(1.0 - gap / C.EVADE_RANGE_YD, 0.0, 1.0) * (gx > -1.0)
+        weight = np.maximum(1.0 - gap / C.EVADE_RANGE_YD, 0.0)  # gap ≥ 0, so ≤ 1
+        weight *= gx > -1.0
         push = -(weight * gy / (gap + EPS)).sum(axis=0)
-        side = np.clip(push, -1.0, 1.0) * ep.evade
+        side = np.minimum(np.maximum(push, -1.0), 1.0) * ep.evade
         # never bend out of bounds: near the sideline he only cuts back inside
         outward = (side * ep.cy > 0) & (np.abs(ep.cy) > lane - 2.0)
         side = np.where(outward, 0.0, side)
@@ -591,7 +614,7 @@ def _yards_after_catch(pp: PreparedPair, catches, out, recorder):
         cvx = ep.speed * heading
         cvy = cvx * side
         ep.cx = ep.cx + cvx * DT_S
-        ep.cy = np.clip(ep.cy + cvy * DT_S, -lane, lane)
+        ep.cy = np.minimum(np.maximum(ep.cy + cvy * DT_S, -lane), lane)
         ax, ay = _intercept_aim(ep.x, ep.y, ep.cx, ep.cy, cvx, cvy, pp.vclose)
         if j * C.DT_MS < react_max:
             reacted = (j * C.DT_MS >= ep.react).astype(np.float32)

@@ -247,11 +247,21 @@ class ThrowTable:
     sigma: np.ndarray  # float32
 
     @classmethod
-    def build(cls, step_x, step_y, qb: OffenseRatings, qb_xy, speed: float, sigma_factor: float):
+    def build(
+        cls,
+        step_x,
+        step_y,
+        qb: OffenseRatings,
+        qb_xy,
+        speed: float,
+        sigma_factor: float,
+        precision=None,
+    ):
         """The QB leads the receiver: the ball meets him at the first step its flight can
         reach where he will be. The miss is an angular error, so σ grows with the throw's
         length; which accuracy rating sets it depends on the air yards (docs/domain.md, One
-        pass play)."""
+        pass play). `precision` (yd per role) is how far the receiver's spot at the break
+        can be from where the QB throws (route running), added in quadrature."""
         n_roles, n_steps = step_x.shape
         qb_x, qb_y = qb_xy
         dt_s = C.DT_MS / 1000.0
@@ -276,6 +286,8 @@ class ThrowTable:
         )
         length = np.hypot(aim_x - qb_x, aim_y - qb_y)
         sigma = sigma_factor * factor * (C.SIGMA_BASE_YD + C.SIGMA_PER_YD * length)
+        if precision is not None:
+            sigma = np.sqrt(sigma * sigma + np.square(precision)[:, None])
         return cls(aim_x, aim_y, arrival, sigma.astype(np.float32))
 
 
@@ -374,6 +386,27 @@ def read_schedule(first_breaks, roles, latency_ms, forced_step) -> dict[int, int
             return reads
         current = (ready, roles[k % len(roles)])
         k += 1
+
+
+def situational_order(progression, paths, situation: Situation, explicit: bool):
+    """On a late down the QB starts with the routes that reach the line to gain: with no
+    progression drawn he reads them in the order they get there (the quickest throw at the
+    sticks first, then the others as they come open); a coach's progression keeps its
+    order, only the routes that never reach the line to gain move to the end."""
+    if situation.down < C.LATE_DOWN or situation.distance >= situation.yardline:
+        return progression
+
+    def at_sticks_ms(role):
+        path = paths[role]
+        reached = np.nonzero(path.x >= situation.distance)[0]
+        if not reached.size:
+            return math.inf
+        return max(float(reached[0] * C.FINE_MS), path.first_break_ms)
+
+    times = {r: at_sticks_ms(r) for r in progression}
+    if explicit:
+        return sorted(progression, key=lambda r: math.isinf(times[r]))
+    return sorted(progression, key=lambda r: times[r])
 
 
 def read_bias(aim_x: np.ndarray, situation: Situation) -> np.ndarray:
@@ -480,7 +513,12 @@ def prepare(
     step_vy[:, 1:] = (step_y[:, 1:] - step_y[:, :-1]) / dt_s
 
     ball_speed = C.BALL_SPEED_BASE + C.BALL_SPEED_PER_RATING * qb.throw_power / 100.0
-    clean = ThrowTable.build(step_x, step_y, qb, (qb_x, qb_y), ball_speed, 1.0)
+    # A receiver who rounds his breaks or drifts off his depth is not quite where the QB
+    # throws on timing: the ball meets him off target by up to ROUTE_PRECISION_YD.
+    precision = np.asarray(
+        [C.ROUTE_PRECISION_YD * (1.0 - r.route_running / 100.0) for r in ratings]
+    )
+    clean = ThrowTable.build(step_x, step_y, qb, (qb_x, qb_y), ball_speed, 1.0, precision)
     # Under pressure the QB cannot set his feet: a slower, less accurate ball.
     pressured = ThrowTable.build(
         step_x,
@@ -489,6 +527,7 @@ def prepare(
         (qb_x, qb_y),
         ball_speed * C.PRESSURE_BALL_SPEED_FACTOR,
         C.PRESSURE_SIGMA_FACTOR,
+        precision,
     )
 
     # the longer the ball is in the air the less what he sees now says about the catch
@@ -496,6 +535,12 @@ def prepare(
     flight_bias = (C.OPEN_PER_FLIGHT_S * flight_s).astype(np.float32)
     bias = read_bias(clean.aim_x, situation) + flight_bias
     progression = [r for r in (play.progression or eligible) if r in eligible]
+    progression = situational_order(
+        progression,
+        {r: paths[role_index[r]] for r in progression},
+        situation,
+        explicit=bool(play.progression),
+    )
     reads = read_schedule(
         [paths[role_index[r]].first_break_ms for r in progression],
         [role_index[r] for r in progression],
@@ -511,9 +556,13 @@ def prepare(
     # --- defense -----------------------------------------------------------------------
     # A landmark behind the end line is pulled in: near the goal the deep zones are the
     # back of the end zone.
+    # Near the goal the field shrinks: with less depth behind him than a zone needs, every
+    # level of the zone plays at its share of the depth there is (red-zone coverage), and
+    # a landmark is never behind the end line.
     deepest = bounds[1] - C.END_LINE_MARGIN_YD - C.ZONE_CUSHION_YD
+    squeeze = min(1.0, deepest / C.ZONE_FULL_DEPTH_YD)
     assignments = [
-        replace(a, zone_x=min(a.zone_x, deepest)) if a.duty == ZONE else a
+        replace(a, zone_x=min(a.zone_x * squeeze, deepest)) if a.duty == ZONE else a
         for a in resolve_assignments(scenario.defenders, alignment, eligible)
     ]
     group = {MAN: 0, ZONE: 1, RUSH: 2}
@@ -602,10 +651,15 @@ def prepare(
             # depth: the safety helps on the uncovered vertical, not on a drag)
             rx = off_x[r, seen]
             spare = role not in manned
+            candidate = zone_inside[j][r]
             if z.zone_x >= C.ZONE_DEEP_X_YD:
-                spare = spare & (rx >= C.ZONE_DEEP_X_YD)
+                # a deep defender stays on top: he plays what threatens deep, and leaves
+                # what is underneath to the underneath defenders (he reads the QB there)
+                deep_threat = rx >= C.ZONE_DEEP_X_YD
+                spare = spare & deep_threat
+                candidate = candidate & deep_threat
             rx = rx + C.UNMANNED_PRIORITY_YD * spare
-            deeper = zone_inside[j][r] & (rx > best_x)
+            deeper = candidate & (rx > best_x)
             best = np.where(deeper, r, best)
             best_x = np.where(deeper, rx, best_x)
         dropping = step_ms < zone_drop[j]

@@ -111,3 +111,11 @@ def test_man_and_zone_calls_of_the_same_shell_play_differently():
     in_man, in_zone = figures([man]), figures([zone])
     assert in_man["completion_rate"] != in_zone["completion_rate"]
     assert in_man["target_share"] != in_zone["target_share"]
+
+
+def test_route_running_raises_completion(base_all):
+    """A precise route runner is where the QB throws on timing and fools his man at the
+    break: more catches, never fewer."""
+    better = figures(list(DEMO.scenarios.values()), offense=receivers("route_running"))
+    assert better["completion_rate"] > base_all["completion_rate"]
+    assert better["yards_per_attempt"] >= base_all["yards_per_attempt"] - 0.05
