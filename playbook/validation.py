@@ -291,7 +291,14 @@ def check_play(slots, assignments, qb_plan, motion=None, rules=Rules(), handoff=
     if motion:
         report.merge(_check_motion(motion, where, rules))
     if handoff:
-        report.merge(_check_handoff(handoff, where, routed, rules))
+        start = dict(where)  # where each one is at the snap: the mover at his motion's end
+        if (
+            motion
+            and motion.get("role") in start
+            and None not in (motion.get("x"), motion.get("y"))
+        ):
+            start[motion["role"]] = (motion["x"], motion["y"])
+        report.merge(_check_handoff(handoff, start, routed, rules))
     return report
 
 
