@@ -62,6 +62,10 @@ RUN_CARRY_SPEED_FACTOR = C.CARRY_SPEED_FACTOR
 # Within this distance of the line the carrier stops running his drawn path and reads
 # the pursuit (he hits the hole he sees).
 RUN_FREE_DEPTH_YD = 2.0
+# Some exchanges are bobbled (a pitch off the hands, a handoff taken on the hip): the
+# carrier stands at the mesh for BOBBLE_MS before he runs on. Z-score of the share.
+BOBBLE_Z = -1.2816  # Φ(-1.28) = 10 % of handoffs and pitches
+BOBBLE_MS = 700.0
 # The default paths from the mesh when the carrier has no route of his own (yd, ms).
 DIVE_DEPTH_YD = 12.0
 SWEEP_WIDTH_YD = 6
@@ -78,7 +82,8 @@ TRICK_SET_MS = 300.0
 _MAXD = C.MAX_DEFENDERS
 _JITTER_X, _JITTER_Y, _REACTION = 0, _MAXD, 2 * _MAXD
 _PULL = 3 * _MAXD
-if _PULL + C.PULL_ATTEMPTS > N_NORMALS:  # pragma: no cover - a layout change upstream
+_BOBBLE = _PULL + C.PULL_ATTEMPTS
+if _BOBBLE + 1 > N_NORMALS:  # pragma: no cover - a layout change upstream
     raise ImportError("the chunk draws have too few rows for the run game")
 DT_S = C.DT_MS / 1000.0
 EPS = 1e-6
@@ -295,7 +300,9 @@ def _running_start_path(pp, car, play, route, offense_players, situation):
     start = (motion.x - dx / norm * back, motion.y - dy / norm * back)
     lead_ms = 1000.0 * lead_s
     shift = (motion.x - start[0], motion.y - start[1])
-    points = [(shift[0], shift[1], lead_ms)] + [
+    # the lead-in is timed "now": he sprints it flat out and reaches the end spot, at top
+    # speed, after exactly lead_ms (a standing start covers v²/2a in v/a)
+    points = [(shift[0], shift[1], float(C.FINE_MS))] + [
         (bx + shift[0], by + shift[1], bt + lead_ms) for bx, by, bt in route.breakpoints
     ]
     per_step = C.DT_MS // C.FINE_MS
@@ -342,6 +349,8 @@ def simulate_run_batch(pr: PreparedRun, normals, uniform, trace=None):
     crossed_ms = np.full(n, np.inf, dtype=np.float32)  # when the carrier crossed the line
     rush_start = pp.rush_delay_ms + react[n_follow:] * pp.rush_start_factor
     pull_z = normals[_PULL : _PULL + C.PULL_ATTEMPTS]
+    bobbled = (normals[_BOBBLE] < BOBBLE_Z) & (not pr.keeper)
+    delay = np.where(bobbled, round(BOBBLE_MS / C.DT_MS), 0)
     cx = np.full(n, pp.step_x[car, 0], dtype=np.float32)
     cy = np.full(n, pp.step_y[car, 0], dtype=np.float32)
     cvx = np.zeros(n, dtype=np.float32)
@@ -383,11 +392,13 @@ def simulate_run_batch(pr: PreparedRun, normals, uniform, trace=None):
         if not live.any():
             break
         t_ms = float(step * C.DT_MS)
-        s_tab = min(step, pp.n_steps - 1)
         handed = step >= pr.mesh_step
         # the ball: with the giver until the mesh, then the carrier, on his path until he
         # is past the line (or the path is run), then free
-        path_x, path_y = pp.step_x[car, s_tab], pp.step_y[car, s_tab]
+        # a bobbled exchange: he waits at the mesh, then runs the rest of his path late
+        late = np.clip(step - delay * (step >= pr.mesh_step), 0, None)
+        at = np.minimum(np.maximum(late, np.minimum(step, pr.mesh_step)), pp.n_steps - 1)
+        path_x, path_y = pp.step_x[car, at], pp.step_y[car, at]
         if handed:
             free |= live & ((cx >= -RUN_FREE_DEPTH_YD) | (step > pr.path_end_step))
             crossed_ms = np.where((cx >= 0.0) & np.isinf(crossed_ms), t_ms, crossed_ms)
