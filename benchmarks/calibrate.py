@@ -7,9 +7,10 @@ Runs the demo plays × demo defenses (fixtures/fieldos-demo) on the NFL FLAG 5v5
 yd out, 1st & goal from the 5, 3rd & 2 near midfield — and prints each band with the
 measured figure and PASS / FAIL. The run game is measured on the demo's run plays
 (fixtures/demo-runs.json) against the same defenses. `--set perturbed` runs a roster
-and defense set built here (other ratings, mirrored and shifted defenders, mirrored plays) to check that the
-figures hold because the model is right, not because the demo was tuned. Bands the pass
-game does not cover (drives) are printed as "not modelled yet". Exits 1 on a FAIL.
+and defense set built here (other ratings, mirrored and shifted defenders, mirrored
+plays) to check that the figures hold because the model is right, not because the demo
+was tuned. Bands the engine does not cover (drives) are printed as "not modelled yet".
+Exits 1 on a FAIL.
 
 Figures are computed from the per-episode outcomes, not the metrics block, so the same
 script measures any engine with the same public API (e.g. main's, for comparison).
