@@ -306,3 +306,19 @@ class TestInterchange:
             fieldos_import(team=team, sources=sources_from_data("", {"plays": [play]}))
         text = "\n".join(exc.value.lines())
         assert "run_path: 'zigzag' is not one of dive, sweep, reverse" in text
+
+
+class TestDiagram:
+    def test_a_run_is_drawn_with_its_path_and_handoff_mark(self, team):
+        from pictures import diagrams
+
+        play = run_play(team)
+        picture = diagrams.play_picture(play)
+        items = {i["cls"]: i for i in picture.items}
+        path = [tuple(p) for p in items["run-path"]["points"]]
+        assert path[0] == (0.0, 4.0)  # WR3 at the snap
+        assert path[1] == (-3.0, -0.5)  # through the mesh
+        assert path[-1][1] < -5  # a sweep to the mesh's side
+        assert "mesh" in items and items["mesh-label"]["text"] == "H"
+        assert "progression-badge" not in items  # nobody reads on a run
+        assert diagrams.play_picture(play).digest != diagrams.play_picture(b.play(team)).digest
