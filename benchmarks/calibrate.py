@@ -5,10 +5,12 @@
 Runs the demo plays × demo defenses (fixtures/fieldos-demo) on the NFL FLAG 5v5 field
 (30 × 70 yd, one rusher from 7 yd) in the situations the bands name — 1st & 10 from 35
 yd out, 1st & goal from the 5, 3rd & 2 near midfield — and prints each band with the
-measured figure and PASS / FAIL. `--set perturbed` runs a roster and defense set built
-here (other ratings, mirrored and shifted defenders, mirrored plays) to check that the
-figures hold because the model is right, not because the demo was tuned. Bands the pass
-game does not cover (runs, drives) are printed as "not modelled yet". Exits 1 on a FAIL.
+measured figure and PASS / FAIL. The run game is measured on the demo's run plays
+(fixtures/demo-runs.json) against the same defenses. `--set perturbed` runs a roster
+and defense set built here (other ratings, mirrored and shifted defenders, mirrored
+plays) to check that the figures hold because the model is right, not because the demo
+was tuned. Bands the engine does not cover (drives) are printed as "not modelled yet".
+Exits 1 on a FAIL.
 
 Figures are computed from the per-episode outcomes, not the metrics block, so the same
 script measures any engine with the same public API (e.g. main's, for comparison).
@@ -43,6 +45,7 @@ from simulation.engine import (  # noqa: E402
 from simulation.engine import demo as demo_module  # noqa: E402
 
 DEMO_DIR = ROOT / "fixtures" / "fieldos-demo"
+RUNS_FILE = ROOT / "fixtures" / "demo-runs.json"
 DEPTHS = ("0-5", "6-10", "11-15", "16-20", "21+")
 DEPTH_EDGES = np.array([5.5, 10.5, 15.5, 20.5])
 SITUATIONS = {
@@ -292,16 +295,40 @@ def report(f):
     band("pressure per dropback vs a rush", f["pressure"], 25, 45)
     band("throw-aways % of dropbacks", f["throwaway"], 2, 6)
     band("  ... lowest of the situations", f["throwaway_min_situation"], 0.01, None, "%", "{:.2f}")
-    rows.append(("runs: yards per carry / negative runs", "3–7 yd / 10–25%", "—", None))
+    if "ypc" in f:  # measured on the demo's run plays (fixtures/demo-runs.json)
+        band("runs: yards per carry", f["ypc"], 3, 7, " yd", "{:.2f}")
+        band("runs: negative runs % of carries", f["negative_runs"], 10, 25)
+    else:
+        rows.append(("runs: yards per carry / negative runs", "3–7 yd / 10–25%", "—", None))
     rows.append(("drives from own 5: TD per drive / TD:INT", "30–50% / 1.5–3.5", "—", None))
     return rows
+
+
+def run_game(data, episodes, seed):
+    """Yards per carry and negative runs: the demo's run plays (fixtures/demo-runs.json)
+    against the set's defenses and roster, 1st & 10 from 35 out."""
+    plays = [
+        p for p in demo_module.plays_from_file(RUNS_FILE, DEMO_DIR).values() if p.kind == "RUN"
+    ]
+    results = simulate_matrix(
+        plays,
+        list(data.scenarios.values()),
+        NFL_FLAG_5V5,
+        data.offense,
+        data.defense,
+        SITUATIONS["open"],
+        episodes,
+        seed,
+    )
+    yards = np.concatenate([o.yards[o.target >= 0] for o in results.values()])
+    return {"ypc": float(yards.mean()), "negative_runs": 100.0 * float((yards < 0).mean())}
 
 
 def measure(data, episodes, seed):
     runs = {
         name: run_matrix(data, situation, episodes, seed) for name, situation in SITUATIONS.items()
     }
-    return figures(runs)
+    return {**figures(runs), **run_game(data, episodes, seed)}
 
 
 def print_rows(title, rows):

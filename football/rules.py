@@ -31,6 +31,9 @@ class RulesProfile:
     qb_can_run: bool = False
     allow_motion: bool = True
     motion_lateral_only: bool = True
+    # NFL FLAG lets the one man in motion still be moving (parallel or away from the line)
+    # when the ball is snapped: a jet or orbit runner has his running start.
+    motion_at_snap: bool = True
     td_points: int = 6
     pat1_points: int = 1
     pat1_distance: float = 5.0

@@ -185,6 +185,8 @@ class _Offense:
     progression: list
     motion: dict | None
     times: dict = field(default_factory=dict)  # role -> the breakpoints' time_ms
+    handoff: dict | None = None  # run and trick plays (Play.handoff)
+    run_path: list | None = None  # a run's carrier: his whole path from the snap
 
 
 def offense_of(play):
@@ -203,7 +205,60 @@ def offense_of(play):
         if breakpoints:
             routes[a.role] = ([(b.x, b.y) for b in breakpoints], a.route.settle)
             times[a.role] = [b.time_ms for b in breakpoints]
-    return _Offense(alignment, start, routes, list(play.progression or []), motion, times)
+    handoff = play.handoff
+    progression = list(play.progression or [])
+    run_path = None
+    if handoff and handoff["carrier"] in start:
+        if handoff["kind"] == "TRICK":
+            progression = list(handoff["progression"])  # the new thrower's reads
+        else:
+            progression = []
+            run_path = _carrier_path(play, start, routes, times, handoff)
+            routes.pop(handoff["carrier"], None)
+    return _Offense(
+        alignment, start, routes, progression, motion, times, handoff=handoff, run_path=run_path
+    )
+
+
+def _carrier_path(play, start, routes, times, handoff):
+    """The run's carrier from his snap spot: through the mesh, then his route or the
+    named path — the engine's own path (simulation.engine.running.run_path_route)."""
+    from simulation import engine
+    from simulation.engine.running import run_path_route
+
+    own = None
+    if handoff["carrier"] in routes:
+        offsets, _ = routes[handoff["carrier"]]
+        own = engine.Route(
+            tuple((x, y, t) for (x, y), t in zip(offsets, times[handoff["carrier"]], strict=True))
+        )
+    mesh_known = None not in (handoff["x"], handoff["y"], handoff["time_ms"])
+    keeper = handoff["carrier"] == handoff["from"]
+    if not (mesh_known or keeper):
+        return None
+    data = engine.PlayInput(
+        name=play.name,
+        alignment=start,
+        routes={handoff["carrier"]: own} if own else {},
+        kind="RUN",
+        handoff=engine.Handoff(
+            carrier=handoff["carrier"],
+            giver=handoff["from"],
+            x=handoff["x"],
+            y=handoff["y"],
+            time_ms=handoff["time_ms"],
+            path=handoff["path"],
+        ),
+    )
+    route = run_path_route(data, adapter_rules(play))
+    sx, sy = start[handoff["carrier"]]
+    return [(sx, sy)] + [(sx + x, sy + y) for x, y, _ in route.breakpoints]
+
+
+def adapter_rules(play):
+    from simulation import adapter
+
+    return adapter.engine_rules(play.ruleset)
 
 
 def spread(rules):
@@ -276,6 +331,20 @@ def _draw_offense(pic, offense, rules):
             pic.path("settle", _bar(ax, ay, bx, by), colour, 0.25)
         else:
             pic.polygon("arrowhead", _arrowhead(ax, ay, bx, by), colour)
+    if offense.run_path:
+        role = offense.handoff["carrier"]
+        points = offense.run_path
+        pic.path("run-path", points, route_colour(role), 0.3)
+        (ax, ay), (bx, by) = points[-2], points[-1]
+        pic.polygon("arrowhead", _arrowhead(ax, ay, bx, by, 1.3, 0.7), route_colour(role))
+    handoff = offense.handoff
+    if handoff and None not in (handoff["x"], handoff["y"]) and handoff["from"] in offense.start:
+        mesh = (handoff["x"], handoff["y"])
+        # the ball's exchange: a dotted line from who gives it to the mesh, and the mark
+        pic.path("handoff", [offense.start[handoff["from"]], mesh], CHALK, 0.12, dashed=True)
+        pic.circle("mesh", mesh, 0.55, "#f2c14e", OFFENSE_STROKE, 0.1)
+        mark = "P" if handoff["kind"] == "TRICK" else "H"
+        pic.text("mesh-label", mesh, mark, 0.7, OFFENSE_STROKE, bold=True)
     for role, spot in offense.alignment.items():
         pic.circle("player", spot, PLAYER_RADIUS_YD, OFFENSE_FILL, OFFENSE_STROKE, 0.12)
         label, size = player_label(role)

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from football import plays as kinds
 from football.rules import NFL_FLAG_5V5 as NFL
 from playbook import validation
 from playbook.constants import (
@@ -101,6 +102,10 @@ class Ruleset(TeamOwnedModel):
     qb_can_run = models.BooleanField(default=NFL.qb_can_run)
     allow_motion = models.BooleanField(default=NFL.allow_motion)
     motion_lateral_only = models.BooleanField(default=NFL.motion_lateral_only)
+    motion_at_snap = models.BooleanField(
+        default=NFL.motion_at_snap,
+        help_text="The man in motion may still be moving (not towards the line) at the snap.",
+    )
     td_points = models.PositiveSmallIntegerField(default=NFL.td_points)
     pat1_points = models.PositiveSmallIntegerField(default=NFL.pat1_points)
     pat1_distance = models.FloatField(default=NFL.pat1_distance, validators=between(1, 20))
@@ -283,8 +288,19 @@ class RouteBreakpoint(models.Model):
         return f"({self.x}, {self.y}) @ {self.time_ms} ms"
 
 
+def _choices(values, labels):
+    return [(v, labels[v]) for v in values]
+
+
 class Play(TeamOwnedModel, WarningsMixin):
     history_rows = "assignments"
+    kind = models.CharField(
+        max_length=5,
+        choices=_choices(kinds.KINDS, kinds.KIND_LABELS),
+        default=kinds.PASS,
+        help_text="Pass; run (a handoff, pitch or QB keeper); trick (the ball goes to another "
+        "player behind the line, who throws).",
+    )
     formation = models.ForeignKey(Formation, on_delete=models.RESTRICT, related_name="plays")
     ruleset = models.ForeignKey(
         Ruleset, on_delete=models.RESTRICT, null=True, blank=True, related_name="plays"
@@ -306,6 +322,58 @@ class Play(TeamOwnedModel, WarningsMixin):
     motion_x = models.FloatField(null=True, blank=True, help_text="Where the motion ends (x).")
     motion_y = models.FloatField(null=True, blank=True, help_text="Where the motion ends (y).")
     motion_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    motion_kind = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        choices=_choices(kinds.MOTIONS, kinds.MOTION_LABELS),
+        help_text="Jet, orbit or trade; empty: a plain shift.",
+    )
+    motion_at_snap = models.BooleanField(
+        default=False,
+        help_text="Still moving when the ball is snapped (where the ruleset allows it).",
+    )
+    # Runs and trick plays: who gets the ball, where and when it changes hands behind the line.
+    ball_carrier = models.CharField(
+        max_length=6,
+        blank=True,
+        default="",
+        choices=OFFENSE_ROLE_CHOICES,
+        help_text="Run: who carries it (QB: a keeper). Trick: who the ball is pitched to and "
+        "who then throws.",
+    )
+    handoff_from = models.CharField(
+        max_length=6,
+        blank=True,
+        default="",
+        choices=OFFENSE_ROLE_CHOICES,
+        help_text="Who hands or pitches the ball; empty: the QB.",
+    )
+    mesh_x = models.FloatField(
+        null=True, blank=True, help_text="Where the ball changes hands (x, behind the line)."
+    )
+    mesh_y = models.FloatField(null=True, blank=True, help_text="Where it changes hands (y).")
+    mesh_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="When it changes hands (ms after the snap)."
+    )
+    run_path = models.CharField(
+        max_length=7,
+        blank=True,
+        default="",
+        choices=_choices(kinds.RUN_PATHS, kinds.RUN_PATH_LABELS),
+        help_text="The runner's path after the mesh when he has no route: dive, sweep, reverse.",
+    )
+    trick_kind = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        choices=_choices(kinds.TRICKS, kinds.TRICK_LABELS),
+    )
+    trick_progression = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Trick play: roles the new thrower reads, in order, e.g. ["CENTER", "WR1"].',
+    )
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", max_length=5000)
     search_text = models.TextField(blank=True, default="", editable=False)
@@ -323,6 +391,25 @@ class Play(TeamOwnedModel, WarningsMixin):
             "x": self.motion_x,
             "y": self.motion_y,
             "duration_ms": self.motion_duration_ms,
+            "kind": self.motion_kind,
+            "at_snap": self.motion_at_snap,
+        }
+
+    @property
+    def handoff(self):
+        """Run and trick plays: who gives the ball to whom, where and when; else None."""
+        if self.kind == kinds.PASS:
+            return None
+        return {
+            "kind": self.kind,
+            "carrier": self.ball_carrier,
+            "from": self.handoff_from or "QB",
+            "x": self.mesh_x,
+            "y": self.mesh_y,
+            "time_ms": self.mesh_ms,
+            "path": self.run_path,
+            "trick": self.trick_kind,
+            "progression": list(self.trick_progression or []),
         }
 
     def qb_plan(self):
@@ -345,6 +432,7 @@ class Play(TeamOwnedModel, WarningsMixin):
             self.qb_plan(),
             self.motion,
             rules or rules_for(self),
+            handoff=self.handoff,
         )
 
 

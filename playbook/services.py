@@ -282,19 +282,36 @@ def _assignment_data(assignments):
     ]
 
 
+# The fields that say what the play does besides its routes: motion, run and trick parts.
+PLAY_SHAPE_FIELDS = (
+    "kind",
+    "motion_role",
+    "motion_x",
+    "motion_y",
+    "motion_duration_ms",
+    "motion_kind",
+    "motion_at_snap",
+    "ball_carrier",
+    "handoff_from",
+    "mesh_x",
+    "mesh_y",
+    "mesh_ms",
+    "run_path",
+    "trick_kind",
+    "trick_progression",
+)
+
+
 @transaction.atomic
 def play_write(*, team, data, assignments=None, instance=None):
     """data: Play fields (formation, ruleset, progression, max_time_to_throw_ms, motion_*,
     tags, notes, name, external_id); assignments: [{"role", "route": Route|None}]."""
     current = {
-        f: getattr(instance, f) if instance else None
+        f: getattr(instance, f) if instance else Play._meta.get_field(f).get_default()
         for f in (
             "formation",
             "ruleset",
-            "motion_role",
-            "motion_x",
-            "motion_y",
-            "motion_duration_ms",
+            *PLAY_SHAPE_FIELDS,
         )
     }
     merged = {**current, **data}
@@ -307,21 +324,15 @@ def play_write(*, team, data, assignments=None, instance=None):
         )
     progression = data.get("progression", instance.progression if instance else [])
     max_ttt = data.get("max_time_to_throw_ms", instance.max_time_to_throw_ms if instance else 3000)
-    motion = None
-    if merged.get("motion_role"):
-        motion = {
-            "role": merged["motion_role"],
-            "x": merged["motion_x"],
-            "y": merged["motion_y"],
-            "duration_ms": merged["motion_duration_ms"],
-        }
+    shaped = Play(**{f: merged[f] for f in PLAY_SHAPE_FIELDS})
     report = _refuse(
         validation.check_play(
             formation.slot_data() if formation else [],
             _assignment_data(assignments),
             {"progression": progression, "max_time_to_throw_ms": max_ttt},
-            motion,
+            shaped.motion,
             rules_of(team, merged["ruleset"]),
+            handoff=shaped.handoff,
         )
     )
     play = _save(instance, Play, team, {**data, "warnings": report.warnings})
@@ -413,10 +424,7 @@ def _play_fields(play, **changes):
             "progression",
             "max_time_to_throw_ms",
             "scramble_allowed",
-            "motion_role",
-            "motion_x",
-            "motion_y",
-            "motion_duration_ms",
+            *PLAY_SHAPE_FIELDS,
             "tags",
             "notes",
         )
@@ -436,6 +444,7 @@ def play_mirror(play):
         name=unique_name(Play, play.team, f"{play.name} (mirror)"),
         formation=formation_mirror(play.formation),
         motion_y=-play.motion_y + 0.0 if play.motion_y is not None else None,
+        mesh_y=-play.mesh_y + 0.0 if play.mesh_y is not None else None,
     )
     return play_write(team=play.team, data=data, assignments=assignments)
 
@@ -532,7 +541,9 @@ def playbook_write(*, team, data, entries=None, instance=None):
         )
     _refuse(
         validation.check_playbook(
-            [{**e, "play_id": e["play"].pk} for e in entries], list(Bucket.values)
+            [{**e, "play_id": e["play"].pk, "kind": e["play"].kind} for e in entries],
+            list(Bucket.values),
+            rules_of(team, None),
         )
     )
     playbook = _save(instance, Playbook, team, data)

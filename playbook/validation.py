@@ -10,9 +10,11 @@ import math
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from football import plays as kinds
 from football.duties import MAN_AUTO
 from football.roles import defense_roles, offense_roles
 from football.rules import NFL_FLAG_5V5 as NFL
+from football.situations import GOALLINE, GOALLINE_YARDS
 from playbook.constants import Duty
 
 MAX_BREAKPOINTS = 10
@@ -38,7 +40,10 @@ class Rules:
     max_rushers: int = NFL.max_rushers
     pass_clock_ms: int = NFL.pass_clock_ms
     allow_motion: bool = NFL.allow_motion
+    no_run_zone_depth: float = NFL.no_run_zone_depth
     motion_lateral_only: bool = NFL.motion_lateral_only
+    motion_at_snap: bool = NFL.motion_at_snap
+    qb_can_run: bool = NFL.qb_can_run
 
     @classmethod
     def of(cls, ruleset):
@@ -232,10 +237,12 @@ def check_route(breakpoints):
     return report
 
 
-def check_play(slots, assignments, qb_plan, motion=None, rules=Rules()):
+def check_play(slots, assignments, qb_plan, motion=None, rules=Rules(), handoff=None):
     """slots: the formation's [{"role","x","y"}]; assignments: [{"role", "route": {"name",
     "breakpoints"} | None}]; qb_plan: {"progression", "max_time_to_throw_ms"};
-    motion: {"role", "x", "y", "duration_ms"} or None."""
+    motion: {"role", "x", "y", "duration_ms", "kind", "at_snap"} or None; handoff (run and
+    trick plays): {"kind", "carrier", "from", "x", "y", "time_ms", "path", "trick",
+    "progression"} or None for a pass."""
     report = Report()
     where = {s["role"]: (s["x"], s["y"]) for s in slots}
     routed = set()
@@ -283,6 +290,111 @@ def check_play(slots, assignments, qb_plan, motion=None, rules=Rules()):
         )
     if motion:
         report.merge(_check_motion(motion, where, rules))
+    if handoff:
+        start = dict(where)  # where each one is at the snap: the mover at his motion's end
+        if (
+            motion
+            and motion.get("role") in start
+            and None not in (motion.get("x"), motion.get("y"))
+        ):
+            start[motion["role"]] = (motion["x"], motion["y"])
+        report.merge(_check_handoff(handoff, start, routed, rules))
+    return report
+
+
+def _check_handoff(handoff, where, routed, rules):
+    """A run: a carrier, and unless it is a QB keeper (only where the ruleset lets the QB
+    run) a mesh point behind the line within a toss of the one who gives the ball and a
+    time. A trick play: the same hand-off to the new thrower, and what he reads."""
+    report = Report()
+    kind = handoff.get("kind")
+    if kind not in kinds.KINDS:
+        report.error("kind", f"'{kind}' is not a kind of play ({', '.join(kinds.KINDS)})")
+        return report
+    carrier = handoff.get("carrier")
+    giver = handoff.get("from") or "QB"
+    noun = "ball carrier" if kind == kinds.RUN else "player the ball is pitched to"
+    if not carrier:
+        report.error("ball_carrier", f"a {kinds.KIND_LABELS[kind].lower()} needs a {noun}")
+        return report
+    if carrier not in where:
+        report.error("ball_carrier", f"'{carrier}' is not in the formation")
+        return report
+    if giver not in where:
+        report.error("handoff_from", f"'{giver}' is not in the formation")
+        return report
+    keeper = kind == kinds.RUN and carrier == giver
+    if keeper and carrier != "QB":
+        report.error("handoff_from", f"{carrier} cannot hand the ball to himself")
+        return report
+    if keeper:
+        if not rules.qb_can_run:
+            report.error(
+                "ball_carrier",
+                f"QB — {rules.name} does not let the QB run (qb_can_run is off); "
+                "hand or pitch it to another player",
+            )
+    elif kind == kinds.TRICK and carrier == giver:
+        report.error("ball_carrier", f"{carrier} already has the ball; pitch it to someone else")
+    else:
+        report.merge(_check_mesh(handoff, where, giver, carrier))
+    if kind == kinds.RUN and handoff.get("path") not in ("", None, *kinds.RUN_PATHS):
+        report.error("run_path", f"'{handoff['path']}' is not {', '.join(kinds.RUN_PATHS)}")
+    if kind == kinds.TRICK:
+        if handoff.get("trick") not in ("", None, *kinds.TRICKS):
+            report.error("trick_kind", f"'{handoff['trick']}' is not {', '.join(kinds.TRICKS)}")
+        reads = handoff.get("progression") or []
+        if not reads:
+            report.error("trick_progression", f"who does {carrier} throw to? List the reads")
+        for i, role in enumerate(reads):
+            path = f"trick_progression[{i}]"
+            if role == carrier:
+                report.error(path, f"{carrier} is the one throwing")
+            elif role not in where:
+                report.error(path, f"'{role}' is not in the formation")
+            elif role not in routed:
+                report.error(path, f"'{role}' has no route to run, so {carrier} cannot read it")
+            if role in reads[:i]:
+                report.error(path, f"'{role}' is read twice")
+    return report
+
+
+def _check_mesh(handoff, where, giver, carrier):
+    report = Report()
+    x, y, t = handoff.get("x"), handoff.get("y"), handoff.get("time_ms")
+    if x is None or y is None or t is None:
+        report.error("mesh_x", "where and when does the ball change hands? Give the mesh point")
+        return report
+    if not (_number(report, "mesh_x", x) & _number(report, "mesh_y", y)):
+        return report
+    if x >= 0:
+        report.error(
+            "mesh_x",
+            f"{fmt(float(x))} — handoffs and pitches happen behind the line of scrimmage (x < 0)",
+        )
+    gx, gy = where[giver]
+    reach = math.hypot(x - gx, y - gy)
+    if reach > kinds.MAX_MESH_DISTANCE_YD:
+        report.error(
+            "mesh_x",
+            f"the mesh point is {reach:.1f} yd from the {giver}; a handoff or pitch is at most "
+            f"{fmt(kinds.MAX_MESH_DISTANCE_YD)} yd",
+        )
+    if _number(report, "mesh_ms", t) and not (kinds.MIN_MESH_MS <= t <= kinds.MAX_MESH_MS):
+        report.error("mesh_ms", f"{fmt(t)} — must be {kinds.MIN_MESH_MS} to {kinds.MAX_MESH_MS} ms")
+    elif t > 0:
+        cx, cy = where[carrier]
+        need = math.hypot(x - cx, y - cy) / (t / 1000)
+        if need > IMPOSSIBLE_SPEED:
+            report.error(
+                "mesh_ms",
+                f"{carrier} would need {need:.1f} yd/s to reach the mesh point in time — "
+                "give it more time",
+            )
+        elif need > HUMAN_TOP_SPEED:
+            report.warn(
+                "mesh_ms", f"{carrier} needs {need:.1f} yd/s to reach the mesh; he will be late"
+            )
     return report
 
 
@@ -316,6 +428,14 @@ def _check_motion(motion, where, rules):
     for other, (xo, yo) in where.items():
         if other != role and math.hypot(x - xo, y - yo) < MIN_SPACING:
             report.error("motion", f"{role} would end on top of {other}")
+    kind = motion.get("kind") or ""
+    if kind not in ("", *kinds.MOTIONS):
+        report.error("motion_kind", f"'{kind}' is not {', '.join(kinds.MOTIONS)}")
+    if motion.get("at_snap") and not rules.motion_at_snap:
+        report.error(
+            "motion_at_snap",
+            f"{rules.name} wants the man in motion set at the snap; untick 'still moving'",
+        )
     return report
 
 
@@ -392,6 +512,12 @@ def check_scenario(defenders, rules=Rules()):
     return report
 
 
+def no_run_buckets(rules):
+    """The situation buckets that lie wholly inside a no-run zone: the goal line (≤ 5 yd)
+    when the zone before the goal is at least that deep."""
+    return (GOALLINE,) if rules.no_run_zone_depth >= GOALLINE_YARDS else ()
+
+
 def check_lineup(spots, rules=Rules()):
     """spots: [{"role", "side"}] where side is the chosen player's side."""
     report = Report()
@@ -417,8 +543,9 @@ def check_lineup(spots, rules=Rules()):
     return report
 
 
-def check_playbook(entries, buckets):
-    """entries: [{"play_id", "call_number", "situations"}]; buckets: the valid names."""
+def check_playbook(entries, buckets, rules=Rules()):
+    """entries: [{"play_id", "call_number", "situations", "kind"}]; buckets: the valid
+    names. A run is never meant for the goal line when the goal's no-run zone covers it."""
     report = Report()
     if len(entries) > MAX_ENTRIES:
         # One refusal, not one per row: a 3,000-row report helps nobody.
@@ -449,5 +576,12 @@ def check_playbook(entries, buckets):
                 report.error(
                     f"{path}.situations[{j}]",
                     f"'{bucket}' is not a situation ({', '.join(buckets)})",
+                )
+            elif entry.get("kind") == kinds.RUN and bucket in no_run_buckets(rules):
+                report.error(
+                    f"{path}.situations[{j}]",
+                    f"{bucket}: call {call or 'this'} is a run, and the goal line is inside "
+                    f"the no-run zone ({fmt(float(rules.no_run_zone_depth))} yd before the "
+                    f"goal in {rules.name}) — no runs there; call a pass or a trick play",
                 )
     return report

@@ -31,14 +31,35 @@ def engine_play(play):
         if a.route_id
     }
     motion = play.motion
+    handoff = play.handoff
     return engine.PlayInput(
         name=play.name,
         alignment=slots,
         routes=routes,
         progression=tuple(play.progression),
         max_time_to_throw_ms=float(play.max_time_to_throw_ms),
-        motion=engine.Motion(motion["role"], motion["x"], motion["y"], motion["duration_ms"] or 0)
+        motion=engine.Motion(
+            motion["role"],
+            motion["x"],
+            motion["y"],
+            motion["duration_ms"] or 0,
+            kind=motion["kind"],
+            at_snap=motion["at_snap"],
+        )
         if motion
+        else None,
+        kind=play.kind,
+        handoff=engine.Handoff(
+            carrier=handoff["carrier"],
+            giver=handoff["from"],
+            x=handoff["x"],
+            y=handoff["y"],
+            time_ms=handoff["time_ms"],
+            path=handoff["path"],
+            trick=handoff["trick"],
+            progression=tuple(handoff["progression"]),
+        )
+        if handoff
         else None,
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from football import plays as kinds
 from football.situations import situation_bucket, situation_errors
 from playbook.constants import NFL_FLAG_5V5
 from playbook.models import Play, Ruleset, Scenario, default_ruleset
@@ -134,8 +135,25 @@ def simulation_run_check(*, team, plays, scenarios, episodes, situation=None, ru
     )
     if errors:
         raise ValidationError(errors)
+    _check_no_run_zone(team, plays, scenarios, ruleset, situation)
     _check_pairs(team, set(plays), set(scenarios), ruleset)
     return situation
+
+
+def _check_no_run_zone(team, plays, scenarios, ruleset, situation):
+    """A run called inside a no-run zone of the ruleset its pairs run with is refused."""
+    default = default_ruleset(team)
+    problems = []
+    for rules in {ruleset or s.ruleset or default for s in scenarios}:
+        profile = rules or Ruleset(**NFL_FLAG_5V5)
+        for play in sorted(set(plays), key=lambda p: p.pk):
+            refusal = kinds.run_refusal(
+                play.kind, profile, situation["yardline"], name=f"'{play.name}'"
+            )
+            if refusal:
+                problems.append(refusal)
+    if problems:
+        raise ValidationError({"plays": sorted(set(problems))})
 
 
 def _check_pairs(team, plays, scenarios, ruleset):

@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
         "CoverageEnum": "playbook.constants.Coverage",
         "MembershipRoleEnum": "teams.models.Role",
         "StatusEnum": "simulation.models.JobStatus",
+        "KindEnum": "strategy.models.AnalysisKind",
+        "PlayKindEnum": "football.plays.KINDS",
+        "MotionKindEnum": "football.plays.MOTIONS",
+        "RunPathEnum": "football.plays.RUN_PATHS",
+        "TrickKindEnum": "football.plays.TRICKS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -5,8 +5,10 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from football import plays as kinds
 from playbook import history
 from playbook.constants import Bucket
+from playbook.models import Play
 
 ROW_PATH = re.compile(r"^(?P<rows>\w+)\[(?P<index>\d+)\]\.?(?P<rest>.*)$")
 TOP = {NON_FIELD_ERRORS, "non_field_errors"}
@@ -120,6 +122,18 @@ class PlayForm(TeamOwnedForm):
         help_text="Roles in the order the QB reads them, comma-separated, e.g. WR2, WR3, WR1. "
         "Every role read needs a route below.",
     )
+    kind = forms.ChoiceField(
+        choices=Play._meta.get_field("kind").choices,
+        required=False,
+        help_text=Play._meta.get_field("kind").help_text + " Empty: a pass.",
+    )
+    trick_progression = CommaListField(
+        upper=True,
+        help_text="Trick play: the roles the new thrower reads, e.g. CENTER, WR1.",
+    )
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or kinds.PASS
 
 
 class ScenarioForm(TeamOwnedForm):

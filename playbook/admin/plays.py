@@ -18,16 +18,25 @@ from playbook.models import Play, Scenario
 @admin.register(Play)
 class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
     form = PlayForm
-    list_display = ("thumbnail", "name", "formation", "tag_list", "reads", "warnings_badge", "team")
+    list_display = (
+        "thumbnail",
+        "name",
+        "kind",
+        "formation",
+        "tag_list",
+        "reads",
+        "warnings_badge",
+        "team",
+    )
     list_display_links = ("thumbnail", "name")
     list_select_related = ("team", "formation")
-    list_filter = (FormationFilter, TagFilter, SituationFilter, "team")
+    list_filter = ("kind", FormationFilter, TagFilter, SituationFilter, "team")
     search_fields = ("name", "notes", "external_id")
     readonly_fields = ("warnings_list", "diagram")
     inlines = [AssignmentInline]
     actions = ["mirror", "duplicate"]  # the simulation app adds "simulate"
     fieldsets = (
-        section(None, "team name external_id formation ruleset tags notes"),
+        section(None, "team name external_id kind formation ruleset tags notes"),
         section(
             "Diagram",
             "diagram",
@@ -36,10 +45,18 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
         WARNINGS,
         section(
             "Pre-snap motion (optional)",
-            "motion_role motion_x motion_y motion_duration_ms",
+            "motion_role motion_kind motion_x motion_y motion_duration_ms motion_at_snap",
             description="Where the mover ends up at the snap. " + COORDINATES,
         ),
         section("QB plan", "progression max_time_to_throw_ms scramble_allowed"),
+        section(
+            "Run or trick play",
+            "ball_carrier handoff_from mesh_x mesh_y mesh_ms run_path trick_kind trick_progression",
+            description="Run and trick plays only: who gets the ball, where it changes hands "
+            "(behind the line) and when. A run with the QB as carrier is a keeper (only where "
+            "the ruleset lets the QB run); a runner without a route takes the run path. A "
+            "trick play's carrier then throws to the reads listed. " + COORDINATES,
+        ),
     )
 
     def picture(self, play, name, ext, request):

@@ -26,7 +26,7 @@ class RulesetAdmin(TeamOwnedAdmin):
         section(
             "Rush, pass and motion",
             "rush_distance rush_delay_ms max_rushers pass_clock_ms qb_can_run allow_motion "
-            "motion_lateral_only",
+            "motion_lateral_only motion_at_snap",
         ),
         section(
             "Scoring", "td_points pat1_points pat1_distance pat2_points pat2_distance safety_points"

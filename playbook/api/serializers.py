@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from rest_framework import serializers
 
+from football import plays as kinds
 from playbook import services, validation
 from playbook.constants import Bucket
 from playbook.models import (
@@ -149,6 +150,48 @@ class MotionSerializer(serializers.Serializer):
     x = serializers.FloatField()
     y = serializers.FloatField()
     duration_ms = serializers.IntegerField(min_value=0, max_value=60000)
+    kind = serializers.ChoiceField(
+        choices=["", *kinds.MOTIONS], required=False, help_text="JET, ORBIT, TRADE or empty."
+    )
+    at_snap = serializers.BooleanField(
+        required=False, help_text="Still moving at the snap (where the ruleset allows it)."
+    )
+
+
+class HandoffSerializer(serializers.Serializer):
+    """Run and trick plays: the ball changes hands behind the line."""
+
+    carrier = serializers.CharField(
+        max_length=6, help_text="Run: the ball carrier (QB: a keeper). Trick: the new thrower."
+    )
+    # "from" is a Python keyword: declared below under its JSON name.
+    x = serializers.FloatField(required=False, allow_null=True, help_text="Mesh point x (< 0).")
+    y = serializers.FloatField(required=False, allow_null=True, help_text="Mesh point y.")
+    time_ms = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=60000, help_text="Mesh time."
+    )
+    path = serializers.ChoiceField(
+        choices=["", *kinds.RUN_PATHS], required=False, help_text="Runner path without a route."
+    )
+    trick = serializers.ChoiceField(choices=["", *kinds.TRICKS], required=False)
+    progression = serializers.ListField(
+        child=serializers.CharField(max_length=6),
+        max_length=7,
+        required=False,
+        help_text="Trick play: the roles the new thrower reads, in order.",
+    )
+
+
+HandoffSerializer._declared_fields["from"] = serializers.CharField(
+    max_length=6, required=False, allow_blank=True, help_text="Who gives the ball; default QB."
+)
+
+
+def _handoff(play):
+    handoff = play.handoff
+    if handoff is None:
+        return None
+    return {k: v for k, v in handoff.items() if k != "kind"}
 
 
 class PlaySerializer(RowsSerializer):
@@ -156,18 +199,26 @@ class PlaySerializer(RowsSerializer):
     assignments = AssignmentSerializer(many=True, required=False, max_length=7)
     qb_plan = QBPlanSerializer(required=False)
     motion = MotionSerializer(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=list(kinds.KINDS), required=False)
+    handoff = HandoffSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Run and trick plays: who gets the ball, where and when; null for a pass.",
+    )
     tags = TagList()
 
     class Meta:
         model = Play
         fields = [
             *COMMON,
+            "kind",
             "formation",
             "formation_name",
             "ruleset",
             "assignments",
             "qb_plan",
             "motion",
+            "handoff",
             "tags",
             "notes",
             "warnings",
@@ -184,6 +235,7 @@ class PlaySerializer(RowsSerializer):
             "created_at": self._datetime(play.created_at),
             "updated_at": self._datetime(play.updated_at),
             "version": play.version,
+            "kind": play.kind,
             "formation": play.formation_id,
             "formation_name": play.formation.name,
             "ruleset": play.ruleset_id,
@@ -195,6 +247,7 @@ class PlaySerializer(RowsSerializer):
                 "scramble_allowed": play.scramble_allowed,
             },
             "motion": play.motion,
+            "handoff": _handoff(play),
             "tags": play.tags,
             "notes": play.notes,
             "warnings": play.warnings,
@@ -221,6 +274,20 @@ class PlaySerializer(RowsSerializer):
                 motion_x=motion.get("x"),
                 motion_y=motion.get("y"),
                 motion_duration_ms=motion.get("duration_ms"),
+                motion_kind=motion.get("kind", ""),
+                motion_at_snap=motion.get("at_snap", False),
+            )
+        if "handoff" in attrs:
+            handoff = attrs.pop("handoff") or {}
+            attrs.update(
+                ball_carrier=handoff.get("carrier", ""),
+                handoff_from=handoff.get("from", ""),
+                mesh_x=handoff.get("x"),
+                mesh_y=handoff.get("y"),
+                mesh_ms=handoff.get("time_ms"),
+                run_path=handoff.get("path", ""),
+                trick_kind=handoff.get("trick", ""),
+                trick_progression=handoff.get("progression", []),
             )
         return attrs
 

@@ -8,6 +8,18 @@ from playbook.constants import Duty
 from playbook.interchange.format import SCENARIO_FIELD, SCENARIO_FIELDS
 from playbook.models import Formation, Lineup, Route, Ruleset, default_ruleset
 
+HANDOFF_FIELDS = (
+    "kind",
+    "ball_carrier",
+    "handoff_from",
+    "mesh_x",
+    "mesh_y",
+    "mesh_ms",
+    "run_path",
+    "trick_kind",
+    "trick_progression",
+)
+
 
 class Skip(Exception):
     """This object cannot be written (its error is recorded, or a dependency failed)."""
@@ -107,7 +119,14 @@ class KindWriters:
             }
             for a in spec["assignments"]
         ]
-        motion = spec["motion"] or {"role": "", "x": None, "y": None, "duration_ms": None}
+        motion = spec["motion"] or {
+            "role": "",
+            "x": None,
+            "y": None,
+            "duration_ms": None,
+            "kind": "",
+            "at_snap": False,
+        }
         data = {
             "name": spec["name"],
             "formation": formation,
@@ -119,6 +138,9 @@ class KindWriters:
             "motion_x": motion["x"],
             "motion_y": motion["y"],
             "motion_duration_ms": motion["duration_ms"],
+            "motion_kind": motion["kind"],
+            "motion_at_snap": motion["at_snap"],
+            **{f: spec[f] for f in HANDOFF_FIELDS},
             "tags": spec["tags"],
             "notes": spec["notes"],
         }

@@ -6,6 +6,7 @@ import json
 
 from django.utils.text import slugify
 
+from football import plays as kinds
 from playbook.constants import MAN_AUTO, Duty
 from playbook.interchange import extensions
 from playbook.interchange.format import ID_PREFIX, RULES_FIELDS
@@ -94,6 +95,29 @@ def _render_play(p, ids, by_pk):
             "to": {"x": p.motion_x, "y": p.motion_y},
             "duration_ms": p.motion_duration_ms,
         }
+        # Extension keys only where they say something, so a plain FieldOS file exports
+        # back as it came in.
+        if p.motion_kind:
+            motion["kind"] = p.motion_kind.lower()
+        if p.motion_at_snap:
+            motion["moving_at_snap"] = True
+    extra = {}
+    if p.kind != kinds.PASS:
+        extra["kind"] = p.kind.lower()
+        handoff = {"from": p.handoff_from} if p.handoff_from else {}
+        extra["handoff"] = {
+            **handoff,
+            "to": p.ball_carrier,
+            "at": None if p.mesh_x is None else {"x": p.mesh_x, "y": p.mesh_y},
+            "time_ms": p.mesh_ms,
+        }
+        if p.run_path:
+            extra["run_path"] = p.run_path.lower()
+        if p.kind == kinds.TRICK:
+            extra["trick"] = {
+                "kind": p.trick_kind.lower(),
+                "progression_roles": list(p.trick_progression),
+            }
     return {
         "id": ids["plays"][p.pk],
         "name": p.name,
@@ -109,6 +133,7 @@ def _render_play(p, ids, by_pk):
             "scramble_allowed": p.scramble_allowed,
         },
         "motion": motion,
+        **extra,
         "tags": p.tags,
         "notes": p.notes,
     }

@@ -2,6 +2,7 @@
 as ids. Each function takes the Reader, which records errors and reads embedded
 objects (a play's formation and routes, a scenario's ruleset) as definitions."""
 
+from football import plays as kinds
 from football.routes import settles_by_name
 from playbook.constants import MAN_AUTO, Coverage, Duty, Shell
 from playbook.interchange.errors import describe
@@ -159,6 +160,7 @@ def plays(r, item, where):
             where, "qb_plan.scramble_allowed", plan.get("scramble_allowed", False)
         ),
         "motion": play_motion(r, item.get("motion"), where),
+        **play_handoff(r, item, where),
         "tags": r.tags(where, "tags", item.get("tags", [])),
         "notes": r.text(where, "notes", item.get("notes", "")),
     }
@@ -169,7 +171,7 @@ def play_motion(r, motion, where):
         return None
     if r.mapping(where, "motion", motion, "an object {role, to: {x, y}, duration_ms}") is BAD:
         return BAD
-    r.known(where, motion, {"role", "to", "duration_ms"}, "motion")
+    r.known(where, motion, {"role", "to", "duration_ms", "kind", "moving_at_snap"}, "motion")
     x, y = r.point(where, "motion.to", motion.get("to"))
     return {
         "role": r.text(where, "motion.role", motion.get("role")),
@@ -178,7 +180,61 @@ def play_motion(r, motion, where):
         "duration_ms": r.number(
             where, "motion.duration_ms", motion.get("duration_ms"), integer=True
         ),
+        "kind": _word(r, where, "motion.kind", motion.get("kind", ""), kinds.MOTIONS),
+        "at_snap": r.boolean(where, "motion.moving_at_snap", motion.get("moving_at_snap", False)),
     }
+
+
+def _word(r, where, path, value, allowed):
+    """An upper-case choice written in any case ("jet", "reverse_pass"); "" when absent."""
+    value = r.text(where, path, value)
+    if value is BAD:
+        return BAD
+    word = value.strip().upper()
+    if word and word not in allowed:
+        r.error(where, path, f"'{value}' is not one of {', '.join(w.lower() for w in allowed)}")
+        return BAD
+    return word
+
+
+def play_handoff(r, item, where):
+    """Run and trick plays (extension): `kind`, the `handoff` behind the line, a run's
+    `run_path`, a trick play's `trick` {kind, progression_roles}. No `kind`: a pass."""
+    kind = _word(r, where, "kind", item.get("kind", "pass"), kinds.KINDS) or kinds.PASS
+    values = {
+        "kind": kind,
+        "ball_carrier": "",
+        "handoff_from": "",
+        "mesh_x": None,
+        "mesh_y": None,
+        "mesh_ms": None,
+        "run_path": _word(r, where, "run_path", item.get("run_path", ""), kinds.RUN_PATHS),
+        "trick_kind": "",
+        "trick_progression": [],
+    }
+    handoff = item.get("handoff")
+    if handoff is not None:
+        handoff = r.mapping(where, "handoff", handoff, "an object {from, to, at: {x, y}, time_ms}")
+    if handoff not in (None, BAD):
+        r.known(where, handoff, {"from", "to", "at", "time_ms"}, "handoff")
+        values["ball_carrier"] = r.text(where, "handoff.to", handoff.get("to", ""))
+        values["handoff_from"] = r.text(where, "handoff.from", handoff.get("from", ""))
+        if handoff.get("at") is not None:
+            values["mesh_x"], values["mesh_y"] = r.point(where, "handoff.at", handoff["at"])
+        if handoff.get("time_ms") is not None:
+            values["mesh_ms"] = r.number(where, "handoff.time_ms", handoff["time_ms"], integer=True)
+    trick = item.get("trick")
+    if trick is not None:
+        trick = r.mapping(where, "trick", trick, "an object {kind, progression_roles}")
+    if trick not in (None, BAD):
+        r.known(where, trick, {"kind", "progression_roles"}, "trick")
+        values["trick_kind"] = _word(r, where, "trick.kind", trick.get("kind", ""), kinds.TRICKS)
+        reads = r.listing(where, "trick.progression_roles", trick.get("progression_roles", []))
+        if reads is not BAD:
+            for i, role in enumerate(reads):
+                r.text(where, f"trick.progression_roles[{i}]", role)
+        values["trick_progression"] = reads
+    return values
 
 
 def scenarios(r, item, where):

@@ -125,7 +125,17 @@ def json_path(kind, path, values):
             "motion.x": "motion.to.x",
             "motion.y": "motion.to.y",
             "motion_role": "motion.role",
+            "motion_kind": "motion.kind",
+            "motion_at_snap": "motion.moving_at_snap",
+            "ball_carrier": "handoff.to",
+            "handoff_from": "handoff.from",
+            "mesh_x": "handoff.at.x",
+            "mesh_y": "handoff.at.y",
+            "mesh_ms": "handoff.time_ms",
+            "trick_kind": "trick.kind",
         }
+        if m and m.group(1) == "trick_progression":
+            return f"trick.progression_roles[{index}]"
         return motion.get(path, path)
     if kind == "scenarios":
         if m and m.group(1) == "defenders" and index < len(rows):

@@ -61,6 +61,10 @@ OVERALL_ROWS = (
     ("Median time to throw", "median_time_to_throw_ms", seconds),
     ("Completion, clean pocket", "clean_completion_rate", pct),
     ("Completion, pressured", "pressured_completion_rate", pct),
+    ("Carries (run plays)", "carries", count),
+    ("Run share (of plays)", "run_share", pct),
+    ("Yards per carry", "yards_per_carry", yards),
+    ("Negative runs (of carries)", "negative_run_rate", pct),
 )
 
 PAIR_COLUMNS = (
@@ -76,6 +80,8 @@ PAIR_COLUMNS = (
     ("Time to throw", "median_time_to_throw_ms", seconds),
     ("Comp. clean", "clean_completion_rate", pct),
     ("Comp. pressured", "pressured_completion_rate", pct),
+    ("Yd/carry", "yards_per_carry", yards),
+    ("Neg. runs", "negative_run_rate", pct),
 )
 
 

@@ -1,4 +1,5 @@
-"""FieldOS simulation engine: a pure NumPy model of one 5v5 flag-football pass play.
+"""FieldOS simulation engine: a pure NumPy model of one 5v5 flag-football play (a pass,
+a run, or a trick play).
 
 No Django here (a test checks it): plain dataclasses in, arrays out. See docs/engine.md.
 """
@@ -11,6 +12,7 @@ from simulation.engine.inputs import (
     ZONE,
     DefenderInput,
     DefenseRatings,
+    Handoff,
     Motion,
     OffenseRatings,
     PlayInput,
@@ -25,11 +27,12 @@ from simulation.engine.outcomes import (
     INCOMPLETE,
     INTERCEPTION,
     RESULT_NAMES,
+    RUN,
     SACK,
     Outcomes,
     reward,
 )
-from simulation.engine.prepare import PreparedPair, prepare, resolve_assignments
+from simulation.engine.prepare import PreparedPair, resolve_assignments
 from simulation.engine.runner import (
     chunk_count,
     chunk_draws,
@@ -39,6 +42,7 @@ from simulation.engine.runner import (
     simulate_metrics,
     simulate_prepared,
 )
+from simulation.engine.running import PreparedRun, PreparedTrick, prepare
 
 __all__ = [
     "AUTO",
@@ -49,17 +53,21 @@ __all__ = [
     "MAN",
     "NFL_FLAG_5V5",
     "RESULT_NAMES",
+    "RUN",
     "RUSH",
     "SACK",
     "ZONE",
     "DefenderInput",
     "DefenseRatings",
+    "Handoff",
     "MetricsAggregator",
     "Motion",
     "OffenseRatings",
     "Outcomes",
     "PlayInput",
     "PreparedPair",
+    "PreparedRun",
+    "PreparedTrick",
     "Route",
     "Ruleset",
     "ScenarioInput",

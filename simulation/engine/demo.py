@@ -18,6 +18,8 @@ from football.routes import SETTLE_NAME
 from simulation.engine.inputs import (
     DefenderInput,
     DefenseRatings,
+    Handoff,
+    Motion,
     OffenseRatings,
     PlayInput,
     Route,
@@ -46,18 +48,66 @@ def route_from_json(data: dict | None) -> Route | None:
     return Route(breakpoints=points, settle=bool(settle), name=data.get("name", ""))
 
 
-def play_from_json(data: dict) -> PlayInput:
-    slots = data["formation"]["slots"]
+def play_from_json(data: dict, refs: dict | None = None) -> PlayInput:
+    """A play object; `refs` (id → object) resolves a formation or route given by id.
+    Run and trick plays and motion as the importer reads them (docs/import-export.md)."""
+    refs = refs or {}
+    formation = data["formation"]
+    formation = refs[formation] if isinstance(formation, str) else formation
+    slots = formation["slots"]
     alignment = {s["role"]: (float(s["position"]["x"]), float(s["position"]["y"])) for s in slots}
-    routes = {role: route_from_json(r) for role, r in data.get("assignments", {}).items()}
+    routes = {
+        role: route_from_json(refs[r] if isinstance(r, str) else r)
+        for role, r in data.get("assignments", {}).items()
+    }
     plan = data.get("qb_plan", {})
+    motion = data.get("motion")
+    handoff = data.get("handoff")
+    trick = data.get("trick") or {}
     return PlayInput(
         name=data["name"],
         alignment=alignment,
         routes={role: r for role, r in routes.items() if r is not None},
         progression=tuple(plan.get("progression_roles", ())),
         max_time_to_throw_ms=float(plan.get("max_time_to_throw_ms", 3000.0)),
+        motion=Motion(
+            motion["role"],
+            float(motion["to"]["x"]),
+            float(motion["to"]["y"]),
+            float(motion.get("duration_ms") or 0),
+            kind=motion.get("kind", "").upper(),
+            at_snap=bool(motion.get("moving_at_snap", False)),
+        )
+        if motion
+        else None,
+        kind=data.get("kind", "pass").upper(),
+        handoff=Handoff(
+            carrier=handoff["to"],
+            giver=handoff.get("from") or "QB",
+            x=(handoff.get("at") or {}).get("x"),
+            y=(handoff.get("at") or {}).get("y"),
+            time_ms=handoff.get("time_ms"),
+            path=data.get("run_path", "").upper(),
+            trick=trick.get("kind", "").upper(),
+            progression=tuple(trick.get("progression_roles", ())),
+        )
+        if handoff
+        else None,
     )
+
+
+def plays_from_file(path: str | Path, directory: str | Path) -> dict[str, PlayInput]:
+    """Plays of an extra file whose formations and routes may be ids of the demo's."""
+    directory = Path(directory)
+    refs = {}
+    for name in ("formations.json", "routes.json"):
+        refs.update({o["id"]: o for o in json.loads((directory / name).read_text())})
+    for play in json.loads((directory / "plays.json").read_text()):
+        refs.setdefault(play["formation"]["id"], play["formation"])
+        for route in play.get("assignments", {}).values():
+            if route:
+                refs.setdefault(route["id"], route)
+    return {p["id"]: play_from_json(p, refs) for p in json.loads(Path(path).read_text())}
 
 
 def defenders_from_call(

@@ -34,6 +34,9 @@ class Ruleset:
     max_rushers: int = NFL.max_rushers
     pass_clock_ms: float = float(NFL.pass_clock_ms)
     line_to_gain: float = NFL.line_to_gain
+    # the run game: where runs are not allowed (football.plays.no_run_zone)
+    no_run_zone_depth: float = NFL.no_run_zone_depth
+    use_midfield_line_to_gain: bool = NFL.use_midfield_line_to_gain
 
     @property
     def half_width(self) -> float:
@@ -120,12 +123,32 @@ class Route:
 
 @dataclass(frozen=True)
 class Motion:
-    """Pre-snap motion: the mover is aligned at (x, y) when the ball is snapped."""
+    """Pre-snap motion: the mover is aligned at (x, y) when the ball is snapped; with
+    `at_snap` he is still moving then (a running start). kind: JET, ORBIT, TRADE or ""."""
 
     role: str
     x: float
     y: float
     duration_ms: float = 0.0
+    kind: str = ""
+    at_snap: bool = False
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Run and trick plays: `giver` hands or pitches the ball to `carrier` at the mesh
+    point (x, y) at time_ms (a QB keeper: carrier == giver == QB, no mesh). A run's
+    carrier without a route takes `path` (DIVE, SWEEP, REVERSE) from the mesh; a trick
+    play's carrier sets up and throws to `progression`."""
+
+    carrier: str
+    giver: str = QB
+    x: float | None = None
+    y: float | None = None
+    time_ms: float | None = None
+    path: str = ""
+    trick: str = ""
+    progression: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,8 @@ class PlayInput:
     progression: tuple[str, ...] = ()  # empty: every role with a route, in alignment order
     max_time_to_throw_ms: float = 3000.0
     motion: Motion | None = None
+    kind: str = "PASS"  # PASS, RUN or TRICK (football.plays)
+    handoff: Handoff | None = None  # RUN and TRICK
 
 
 @dataclass(frozen=True)

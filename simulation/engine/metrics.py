@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from simulation.engine import constants as C
-from simulation.engine.outcomes import COMPLETE, INTERCEPTION, SACK, Outcomes
+from simulation.engine.outcomes import COMPLETE, INTERCEPTION, RUN, SACK, Outcomes
 
 DEPTH_KEYS = ("0-5", "6-10", "11-15", "16-20", "21+")
 DEPTH_EDGES = np.array([5.5, 10.5, 15.5, 20.5])  # air yards rounded to the nearest yard
@@ -45,8 +45,12 @@ _COUNTS = (
     "explosives",
     "throw_aways",
     "pressured_dropbacks",
+    # added with the run game
+    "carries",
+    "carry_yards_milli",
+    "negative_runs",
 )
-_NEWER = _COUNTS[-7:]
+_NEWER = _COUNTS[-10:]
 DEEP_AIR_YD = 20  # "20+ air yards", air yards rounded to the yard
 EXPLOSIVE_YD = 20.0
 
@@ -81,7 +85,9 @@ class MetricsAggregator:
 
     def add(self, outcomes: Outcomes) -> MetricsAggregator:
         result = outcomes.result
-        thrown = result != SACK
+        run_play = result == RUN
+        carried = run_play & (outcomes.target >= 0)  # not a run blown dead in a no-run zone
+        thrown = (result != SACK) & ~run_play
         complete = result == COMPLETE
         pressured = outcomes.pressured & thrown
         clean = thrown & ~outcomes.pressured
@@ -106,7 +112,7 @@ class MetricsAggregator:
         self.time_hist += np.bincount(
             np.clip(time_bin, 0, _N_TIME_BINS - 1), minlength=_N_TIME_BINS
         )
-        targeted = outcomes.target >= 0
+        targeted = (outcomes.target >= 0) & ~run_play  # a pass thrown to someone
         yards = outcomes.yards.astype(np.float64)
         air = outcomes.air_yards[targeted].astype(np.float64)
         yac = outcomes.yac.astype(np.float64)
@@ -117,6 +123,9 @@ class MetricsAggregator:
         self.explosives += int((yards >= EXPLOSIVE_YD).sum())
         self.throw_aways += int((thrown & ~targeted).sum())
         self.pressured_dropbacks += int(((outcomes.pressured & thrown) | (result == SACK)).sum())
+        self.carries += int(carried.sum())
+        self.carry_yards_milli += int(np.rint(yards[carried] * MILLI).sum())
+        self.negative_runs += int((carried & (yards < 0)).sum())
         depth = np.digitize(outcomes.air_yards[targeted], DEPTH_EDGES)
         caught = complete[targeted]
         self.depth_yac_milli += np.bincount(
@@ -222,6 +231,11 @@ class MetricsAggregator:
                     DEPTH_KEYS, self.depth_yac_milli, self.depth_completions, strict=True
                 )
             },
+            # the run game: carries are not dropbacks; the rates above count every episode
+            "carries": self.carries,
+            "run_share": _rate(self.carries, n),
+            "yards_per_carry": _per(self.carry_yards_milli, self.carries),
+            "negative_run_rate": _rate(self.negative_runs, self.carries),
             "target_share": {
                 role: count / targeted for role, count in sorted(self.targets.items())
             },

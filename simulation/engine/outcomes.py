@@ -10,7 +10,8 @@ import numpy as np
 from simulation.engine import constants as C
 
 COMPLETE, INCOMPLETE, INTERCEPTION, SACK = 0, 1, 2, 3
-RESULT_NAMES = ("COMPLETE", "INCOMPLETE", "INTERCEPTION", "SACK")
+RUN = 4  # a carry (run plays): target is the carrier, yards where his flag came off
+RESULT_NAMES = ("COMPLETE", "INCOMPLETE", "INTERCEPTION", "SACK", "RUN")
 
 
 def reward(yards, converted, result) -> np.ndarray:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from simulation.engine import constants as C
-from simulation.engine.core import N_NORMALS, simulate_batch
+from simulation.engine.core import N_NORMALS
 from simulation.engine.inputs import (
     DefenseRatings,
     OffenseRatings,
@@ -27,7 +27,8 @@ from simulation.engine.inputs import (
 )
 from simulation.engine.metrics import MetricsAggregator
 from simulation.engine.outcomes import RESULT_NAMES, Outcomes
-from simulation.engine.prepare import PreparedPair, prepare
+from simulation.engine.prepare import PreparedPair
+from simulation.engine.running import prepare, simulate_any
 
 # Traces keep one frame every 100 ms (every other step), plus the ball's release, its
 # arrival and the whistle, whatever their time.
@@ -78,7 +79,7 @@ def iter_outcomes(
             ids.append(np.arange(k * C.CHUNK_SIZE, k * C.CHUNK_SIZE + size))
         episode = np.concatenate(ids)
         traced = np.nonzero(episode < traces)[0]
-        columns, frames = simulate_batch(
+        columns, frames = simulate_any(
             prepared, np.concatenate(normals, axis=1), np.concatenate(uniforms), traced
         )
         situation = prepared.situation
@@ -202,7 +203,11 @@ def _trace(prepared: PreparedPair, outcomes: Outcomes, i: int, episode: int, fra
     marked = t_ms[event]
     events = {
         "snap": 0,
-        "release": outcome["time_to_throw_ms"] if outcome["result"] != "SACK" else None,
+        "release": outcome["time_to_throw_ms"]
+        if outcome["result"] not in ("SACK", "RUN")
+        else None,
+        # a run: when the ball changed hands (None on a keeper or a run blown dead)
+        "handoff": outcome["time_to_throw_ms"] or None if outcome["result"] == "RUN" else None,
         "arrival": int(marked.max()) if outcome["target"] is not None and marked.size else None,
         "whistle": int(t_ms[-1]),
     }

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ValidationError
 
+from football import plays as kinds
 from playbook.constants import Bucket
-from playbook.models import Scenario
+from playbook.models import Play, Scenario, default_ruleset
+from playbook.validation import Rules, no_run_buckets
 from simulation import learning
 from simulation.models import JobStatus, Policy
 from simulation.policies.reasons import LOW_DATA_PULLS, _reasoning, bucket_words
@@ -51,6 +53,18 @@ def policy_recommend(policy, bucket, scenario=None):
         )
         return answer
     play_ids = list(table["arms"])
+    # No runs inside a no-run zone: they are not a call there (the engine blows them dead).
+    rules = Rules.of(policy.ruleset or default_ruleset(policy.team_id))
+    if bucket in no_run_buckets(rules):
+        runs = set(
+            Play.objects.filter(pk__in=play_ids, kind=kinds.RUN).values_list("pk", flat=True)
+        )
+        if runs and len(runs) < len(play_ids):
+            play_ids = [pid for pid in play_ids if int(pid) not in runs]
+            answer["left_out"] = (
+                f"{len(runs)} run play{'s' if len(runs) > 1 else ''} left out: {bucket} is inside "
+                f"the no-run zone ({rules.no_run_zone_depth:g} yd before the goal in {rules.name})."
+            )
     names = _scenario_names(policy)
 
     def stats_of(arm):

@@ -208,7 +208,9 @@ class TestPlays:
         assert data["formation_name"] == "Trips"
         assert data["assignments"][0] == {"role": "WR1", "route": route.pk, "route_name": "Out"}
         assert data["qb_plan"] == body["qb_plan"]
-        assert data["motion"] == body["motion"]
+        # a plain shift, set at the snap, unless the coach says otherwise
+        assert data["motion"] == {**body["motion"], "kind": "", "at_snap": False}
+        assert data["kind"] == "PASS" and data["handoff"] is None
         assert data["tags"] == ["flood", "trips"]
 
     @pytest.mark.parametrize(

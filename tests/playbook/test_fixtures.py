@@ -68,8 +68,12 @@ class TestDemoFixture:
         assert Player.objects.filter(team=team).count() == 10
         assert Ruleset.objects.filter(team=team).count() == 3
         assert Formation.objects.filter(team=team).count() == 9
-        assert Route.objects.filter(team=team).count() == 34
-        assert Play.objects.filter(team=team).count() == 8
+        # the FieldOS demo's 34 routes and 8 plays, plus fixtures/demo-runs.json: three
+        # runs and a trick play (with its own route)
+        assert Route.objects.filter(team=team).count() == 35
+        assert Play.objects.filter(team=team).count() == 12
+        assert Play.objects.filter(team=team, kind="RUN").count() == 3
+        assert Play.objects.filter(team=team, kind="TRICK").count() == 1
         assert Scenario.objects.filter(team=team).count() == 8
         assert Ruleset.objects.get(team=team, is_default=True).name == "NFL FLAG 5v5"
         assert not User.objects.exists() and not Membership.objects.exists()

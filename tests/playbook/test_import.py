@@ -427,7 +427,14 @@ class TestRuns:
         play["motion"] = {"role": "WR3", "to": {"x": -1, "y": -2}, "duration_ms": 800}
         run(team, data)
         stored = Play.objects.get(team=team, external_id="play_trips_flood")
-        assert stored.motion == {"role": "WR3", "x": -1.0, "y": -2.0, "duration_ms": 800}
+        assert stored.motion == {
+            "role": "WR3",
+            "x": -1.0,
+            "y": -2.0,
+            "duration_ms": 800,
+            "kind": "",
+            "at_snap": False,
+        }
         exported = next(p for p in fieldos_export(team)["plays"] if p["id"] == "play_trips_flood")
         assert exported["motion"] == {
             "role": "WR3",

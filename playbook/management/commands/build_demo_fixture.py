@@ -34,6 +34,8 @@ from teams.models import Team
 DEMO_SLUG = "demo"
 DEMO_NAME = "FieldOS Demo"
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "fieldos-demo"
+# The FieldOS demo has no run or trick plays: ours, in the same format (its extension keys).
+RUNS = Path(settings.BASE_DIR) / "fixtures" / "demo-runs.json"
 OUTPUT = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 FROZEN = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # stable timestamps, stable file
 
@@ -47,6 +49,10 @@ DEMO_CALLS = [
     ("play_bunch_mesh", "22", ["3RD_SHORT", "3RD_LONG"]),
     ("play_bunch_wheel", "23", ["2ND_LONG", "REDZONE"]),
     ("play_bunch_scissors", "24", ["3RD_LONG", "GOALLINE"]),
+    ("play_jet_sweep", "30", ["1ST_ANY", "2ND_SHORT", "3RD_SHORT"]),
+    ("play_orbit_pitch", "31", ["1ST_ANY", "2ND_LONG"]),
+    ("play_end_around", "32", ["2ND_SHORT", "REDZONE"]),
+    ("play_reverse_pass", "40", ["1ST_ANY", "REDZONE"]),
 ]
 
 # Parents before children; child rows in their stored order (pks are not written).
@@ -75,7 +81,7 @@ def demo_fixture_json():
         Team.objects.filter(slug=DEMO_SLUG).update(slug="demo-fixture-build-aside")
         team = Team.objects.create(name=DEMO_NAME, slug=DEMO_SLUG)
         services.ruleset_create_default(team)
-        fieldos_import(team=team, sources=sources_from_paths([SOURCE]))
+        fieldos_import(team=team, sources=sources_from_paths([SOURCE, RUNS]))
         plays = {p.external_id: p for p in Play.objects.filter(team=team)}
         services.playbook_write(
             team=team,
