@@ -9,14 +9,14 @@ import re
 from django.contrib import admin, messages
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from pictures import run_images as images
 from pictures.animations import outcome_text
 from pictures.charts import run_charts
 from pictures.serving import AdminPictures
-from playbook.models import Play, Scenario, default_ruleset
+from playbook.models import Play, Scenario
 from simulation.admin.display import (
     NONE,
     REFRESH_SECONDS,
@@ -34,7 +34,7 @@ from simulation.admin.display import (
     yards,
 )
 from simulation.models import SimulationRun
-from simulation.services import simulation_run_cancel
+from simulation.services import field_label, run_fields, simulation_run_cancel
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
 
@@ -204,7 +204,7 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     def get_object(self, request, object_id, from_field=None):
         run = super().get_object(request, object_id, from_field)
         if run is not None:
-            prefetch_related_objects([run], "plays", "scenarios")
+            prefetch_related_objects([run], "plays", "scenarios__ruleset", "ruleset")
         return run
 
     # --- permissions: runs are made by services, never edited here -------------------------
@@ -273,13 +273,33 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     def scenarios_links(self, run):
         return as_simulated(run.scenarios.all(), run.scenario_ids, "scenario")
 
-    @admin.display(description="ruleset")
+    @admin.display(description="field (ruleset)")
     def ruleset_label(self, run):
-        if run.ruleset_id:
-            return linked("ruleset", run.ruleset)
-        default = default_ruleset(run.team_id)
-        fallback = f"the team's default, {default}" if default else "the NFL FLAG defaults"
-        return f"Each scenario's own, else {fallback}"
+        """Which field every result is on: one line per ruleset used, with its scenarios
+        when the run mixes fields (the run's ruleset, else the scenario's, else the
+        team's default)."""
+        entries = run_fields(run)
+        names = {s.pk: s.name for s in run.scenarios.all()}
+        why = (
+            "chosen for this run"
+            if run.ruleset_id
+            else "each scenario's own, else the team's default"
+        )
+        if len(entries) <= 1:
+            label = field_label(entries[0]["ruleset"]) if entries else "—"
+            return format_html("{} <span class='help'>({}; every scenario)</span>", label, why)
+        return format_html(
+            "<strong>Mixed fields</strong> <span class='help'>({})</span><ul>{}</ul>",
+            why,
+            format_html_join(
+                "",
+                "<li>{}: {}</li>",
+                (
+                    (field_label(e["ruleset"]), ", ".join(names[pk] for pk in e["scenarios"]))
+                    for e in entries
+                ),
+            ),
+        )
 
     # --- the page -------------------------------------------------------------------------------
 
