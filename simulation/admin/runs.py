@@ -1,7 +1,8 @@
 """Simulation runs in the coach's admin: status, progress and the metrics as tables.
 
-Runs are created by the "Simulate" actions on plays and scenarios (playbook_actions) or
-through the API, never through an admin form: the change page is read-only. While a
+Runs are started by the add page (the start form: plays, defenses, situation, ruleset,
+lineup, episodes, seed), the "Simulate" actions on plays and scenarios (playbook_actions)
+or the API; a run is never edited: the change page is read-only. While a
 run is queued or running its page reloads itself to show the progress."""
 
 import re
@@ -33,8 +34,14 @@ from simulation.admin.display import (
     when,
     yards,
 )
-from simulation.models import SimulationRun
-from simulation.services import field_label, run_fields, simulation_run_cancel
+from simulation.admin.start import SimulationStartForm, StartPage
+from simulation.models import JobStatus, SimulationRun
+from simulation.services import (
+    field_label,
+    run_fields,
+    simulation_run_cancel,
+    simulation_run_start,
+)
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
 
@@ -143,7 +150,7 @@ def replay_choice(run):
 
 
 @admin.register(SimulationRun)
-class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
+class SimulationRunAdmin(StartPage, AdminPictures, JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/simulationrun/change_form.html"
     list_display = (
         "run_id",
@@ -162,8 +169,32 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     list_per_page = 50
     empty_value_display = NONE
     actions = ["cancel_runs"]
+    start_form = SimulationStartForm
+    start_fieldsets = (
+        (None, {"fields": ("team",)}),
+        ("Plays and defenses", {"fields": ("plays", "scenarios")}),
+        ("Situation", {"fields": ("down", "distance", "yardline")}),
+        (
+            "Simulation",
+            {"fields": ("ruleset", "lineup", "episodes", "seed", "traces_requested")},
+        ),
+    )
+
+    def start_job(self, request, start):
+        run = simulation_run_start(user=request.user, **start)
+        if run.status == JobStatus.FAILED:
+            self.message_user(request, f"Simulation #{run.pk} failed: {run.error}", messages.ERROR)
+        elif not run.is_finished:
+            self.message_user(
+                request,
+                f"Simulation #{run.pk} is running in the background; this page shows its progress.",
+                messages.SUCCESS,
+            )
+        return run
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)  # the start form's
         status = ["team", "status_badge", "progress_bar"]
         if obj is not None and obj.error:
             status.append("error")
@@ -207,10 +238,7 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
             prefetch_related_objects([run], "plays", "scenarios__ruleset", "ruleset")
         return run
 
-    # --- permissions: runs are made by services, never edited here -------------------------
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    # --- permissions: runs are started (the add page) and never edited ----------------------
 
     def has_change_permission(self, request, obj=None):
         return False
