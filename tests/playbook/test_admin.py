@@ -675,3 +675,22 @@ def test_formation_edit_that_breaks_a_play_is_refused_in_the_admin_as_in_the_api
     assert response.status_code == 400
     api_top = response.json()["errors"]["non_field_errors"]
     assert api_top == list(top), "admin and API give the same reasons"
+
+
+def test_players_list_fits_and_shows_numbers_and_whole_ratings(client, staff_coach, team):
+    make.player(team, name="Tyrell Davis", role="WR1", jersey_number=1, speed=95.0, hands=92.0)
+    make.player(team, side="DEFENSE", role="D3", name="Dante Williams", pass_rush=90.0)
+    make.player(team, role="QB", name="Marcus Riley", jersey_number=7, throw_power=85.5)
+    client.force_login(staff_coach)
+    text = client.get(admin_url(Player, "changelist")).content.decode()
+    assert "95.0" not in text and "92.0" not in text
+    assert "speed <strong>95</strong>" in text and "hands <strong>92</strong>" in text
+    assert "rush <strong>90</strong>" in text  # a defender's own ratings
+    assert "arm <strong>85.5</strong>" in text  # a QB's
+    assert "WR1 (offense)" in text
+    # a compact list: number, name, role, key ratings (and the team), not 12 columns
+    head = text[text.index('<table id="result_list">') :].split("</thead>")[0]
+    assert head.count('<th scope="col"') <= 6  # the tick-box column included
+    qb = Player.objects.get(name="Marcus Riley")
+    form = client.get(admin_url(Player, "change", qb.pk)).content.decode()
+    assert 'name="throw_power" value="85.5"' in form and 'name="speed" value="70"' in form
