@@ -314,34 +314,51 @@ def _bar(ax, ay, bx, by, half=0.7):
     return [(bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
 
 
+def lined_up(defenders, start, eligible):
+    """Defender rows (dicts with slot, x, y, duty, man_target, zone_*) as the engine lines
+    them up: MAN `auto` (or a role the offense lacks) matched to a receiver, a man
+    defender over his man, zones with a radius. The field editor asks this too, so the
+    drawing and the editor never disagree."""
+    inputs = tuple(
+        DefenderInput(
+            name=d["slot"],
+            x=d["x"],
+            y=d["y"],
+            duty=d["duty"],
+            # a named target the formation lacks is matched like `auto`
+            man_target=(d["man_target"] if d["man_target"] in start else duties.MAN_AUTO)
+            if d["duty"] == duties.MAN
+            else None,
+            zone_x=d["zone_x"],
+            zone_y=d["zone_y"],
+            zone_radius=d["zone_radius"],
+        )
+        for d in defenders
+    )
+    return resolve_assignments(inputs, start, eligible)
+
+
 def _defense_assignments(scenario, offense):
     """Each defender's drawn spot and duty; MAN `auto` matched as the engine does it."""
     start = dict(offense.start)
-
-    def man_target(d):
-        if d.duty != duties.MAN:
-            return None
-        # a named target the formation lacks is matched like `auto`
-        return d.man_target if d.man_target in start else duties.MAN_AUTO
-
-    inputs = tuple(
-        DefenderInput(
-            name=d.slot,
-            x=d.x,
-            y=d.y,
-            duty=d.duty,
-            man_target=man_target(d),
-            zone_x=d.zone_x,
-            zone_y=d.zone_y,
-            zone_radius=d.zone_radius,
-        )
+    rows = [
+        {
+            "slot": d.slot,
+            "x": d.x,
+            "y": d.y,
+            "duty": d.duty,
+            "man_target": d.man_target,
+            "zone_x": d.zone_x,
+            "zone_y": d.zone_y,
+            "zone_radius": d.zone_radius,
+        }
         for d in scenario.defenders.all()
-    )
+    ]
     if offense.routes:
         eligible = [r for r in start if r in offense.routes]
     else:
         eligible = [r for r in start if r != "QB"]
-    return resolve_assignments(inputs, start, eligible)
+    return lined_up(rows, start, eligible)
 
 
 def _draw_defense(pic, scenario, offense):
