@@ -176,7 +176,7 @@ class RouteEditor(EditorMixin):
 
     def check_rows(self, rows, rules):
         breakpoints = [{k: row.get(k) for k in ("x", "y", "time_ms")} for row in rows]
-        return validation.check_route(breakpoints), {}
+        return validation.check_route(breakpoints, rules), {}
 
     def editor_data(self, request, obj, team_id):
         """Where the runner lines up: his spot in the first play that uses the route."""
