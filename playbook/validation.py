@@ -281,10 +281,10 @@ def check_play(slots, assignments, qb_plan, motion=None, rules=Rules()):
                         f"breakpoint {j + 1}, out of bounds on a {fmt(rules.field_width)}-yd field",
                     )
                     break
-            times = [bp for bp in route["breakpoints"] if isinstance(bp.get("time_ms"), int | float)]
-            if len(times) == len(route["breakpoints"]):
+            timed = [b for b in route["breakpoints"] if isinstance(b.get("time_ms"), int | float)]
+            if timed and len(timed) == len(route["breakpoints"]):
                 _past_the_clock(
-                    report, f"{path}.route", times, rules, f"{role}'s route {route['name']}"
+                    report, f"{path}.route", timed, rules, f"{role}'s route {route['name']}"
                 )
 
     progression = qb_plan.get("progression") or []

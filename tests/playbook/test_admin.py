@@ -694,3 +694,13 @@ def test_players_list_fits_and_shows_numbers_and_whole_ratings(client, staff_coa
     qb = Player.objects.get(name="Marcus Riley")
     form = client.get(admin_url(Player, "change", qb.pk)).content.decode()
     assert 'name="throw_power" value="85.5"' in form and 'name="speed" value="70"' in form
+
+
+def test_the_man_target_is_picked_from_the_roles_not_typed(client, staff_coach, team):
+    scenario = make.scenario(team)
+    client.force_login(staff_coach)
+    text = client.get(admin_url(Scenario, "change", scenario.pk)).content.decode()
+    assert '<select name="defenders-0-man_target"' in text
+    assert '<input type="text" name="defenders-0-man_target"' not in text
+    assert '<option value="auto">auto (matched at the snap)</option>' in text
+    assert '<option value="WR2">WR2</option>' in text
