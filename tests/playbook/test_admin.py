@@ -704,3 +704,24 @@ def test_the_man_target_is_picked_from_the_roles_not_typed(client, staff_coach, 
     assert '<input type="text" name="defenders-0-man_target"' not in text
     assert '<option value="auto">auto (matched at the snap)</option>' in text
     assert '<option value="WR2">WR2</option>' in text
+
+
+def test_a_route_from_the_tree_fits_the_receivers_side(client, staff_coach, team):
+    from django.urls import reverse
+
+    tree = reverse("admin:playbook_route_tree")
+    client.force_login(staff_coach)
+    assert tree in client.get(admin_url(Route, "changelist")).content.decode()
+    form = {"team": team.pk, "route": "out", "side": "left", "depth": "8", "speed": "7"}
+    response = client.post(tree, form)
+    route = Route.objects.get(name="Out 8 (left)")
+    assert response["Location"] == admin_url(Route, "change", route.pk)
+    assert route.breakpoint_data()[-1]["y"] == -6.0 and not route.settle
+    client.post(tree, {**form, "side": "right", "route": "hitch", "depth": ""})
+    hitch = Route.objects.get(name="Hitch 5 (right)")
+    assert hitch.settle and hitch.breakpoint_data()[0]["x"] == 5.0
+    taken = client.post(tree, form)  # the name is taken: said on the form, nothing made
+    assert taken.status_code == 200 and Route.objects.filter(name="Out 8 (left)").count() == 1
+    assert "already" in taken.content.decode()
+    client.force_login(staff(team, Role.MEMBER))
+    assert client.get(tree).status_code == 403

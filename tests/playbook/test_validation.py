@@ -247,3 +247,34 @@ def test_a_defender_on_top_of_the_rusher_is_warned_about():
     ]
     defenders[2]["x"] = 9.0
     assert not v.check_scenario(defenders, RULES).warnings
+
+
+# --- the route tree ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", __import__("playbook.route_tree").route_tree.NAMES)
+def test_every_tree_route_passes_every_rule_on_both_sides(name):
+    from playbook import route_tree
+
+    left = route_tree.tree_route(name, "left")[1]
+    right = route_tree.tree_route(name, "right")[1]
+    for points in (left, right):
+        report = v.check_route(points, RULES)
+        assert report.ok and not report.warnings, (name, report.errors, report.warnings)
+    # the two sides mirror each other: no hand-made mirrored copy needed
+    assert [(p["x"], -p["y"], p["time_ms"]) for p in left] == [
+        (p["x"], p["y"], p["time_ms"]) for p in right
+    ]
+
+
+def test_an_out_breaks_towards_the_receivers_sideline_at_its_depth():
+    from playbook import route_tree
+
+    settle, points = route_tree.tree_route("out", "left", depth=12)
+    assert not settle and points[0]["x"] == points[1]["x"] == 12 and points[1]["y"] < 0
+    assert route_tree.tree_route("out", "right", depth=12)[1][1]["y"] > 0
+    assert route_tree.tree_route("hitch", "right")[0]  # a hitch settles
+    with pytest.raises(ValueError, match="not in the route tree"):
+        route_tree.tree_route("banana", "left")
+    with pytest.raises(ValueError, match="1 to 30 yd"):
+        route_tree.tree_route("go", "left", depth=50)
