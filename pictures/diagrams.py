@@ -296,8 +296,8 @@ def _draw_offense(pic, offense, rules, roster=None, labels="roles"):
         mark, caption = player_marks(role, (roster or {}).get(role), labels)
         label, size = player_label(mark)
         pic.text("label", spot, label, size, OFFENSE_STROKE, bold=True)
-        if caption:  # behind the player, where no route runs
-            pic.text("name", (spot[0] - PLAYER_RADIUS_YD - 0.7, spot[1]), caption, 0.6, CHALK)
+        if caption:  # behind the player and his progression badge, where no route runs
+            pic.text("name", (spot[0] - PLAYER_RADIUS_YD - 2.1, spot[1]), caption, 0.5, CHALK)
         if role in order:
             at = (spot[0] - PLAYER_RADIUS_YD - 0.9, spot[1])
             if offense.motion and offense.motion["role"] == role:

@@ -18,6 +18,8 @@ from simulation.learning import EPSILON_GREEDY, THOMPSON, UCB1
 from simulation.models import Policy, SimulationRun
 from simulation.policies.start import MAX_EPISODES as MAX_TRAIN_EPISODES
 from simulation.policies.start import MIN_EPISODES as MIN_TRAIN_EPISODES
+from teams.models import EDITOR_ROLES
+from teams.scoping import user_team_ids
 
 # A service's error key → the form field that shows it.
 RUN_FIELDS = {
@@ -315,6 +317,14 @@ class StartPage:
 
     def has_add_permission(self, request, obj=None):
         return self._can(request, None, self.write_roles)
+
+    def get_changeform_initial_data(self, request):
+        """A coach of one team starts jobs for it: the team is filled in."""
+        initial = super().get_changeform_initial_data(request)
+        teams = list(user_team_ids(request.user, EDITOR_ROLES)[:2])
+        if "team" not in initial and len(teams) == 1:
+            initial["team"] = teams[0]["team_id"]
+        return initial
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
