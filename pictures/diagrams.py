@@ -307,7 +307,23 @@ def _run_on_length(bx, by, ux, uy, rules):
     return max(run, 0.0)
 
 
-def _draw_offense(pic, offense, rules):
+LABELS = ("roles", "numbers", "names")  # what a player is labelled with
+
+
+def _surname(player):
+    return player.name.split()[-1] if player.name.split() else ""
+
+
+def player_marks(role, player, labels):
+    """The circle's text and the caption under it: the role (roles), the jersey number
+    (numbers; the role when the player has none), the number and the surname (names)."""
+    if labels == "roles" or player is None:
+        return role, ""
+    number = "" if player.jersey_number is None else str(player.jersey_number)
+    return (number or role), (_surname(player) if labels == "names" else "")
+
+
+def _draw_offense(pic, offense, rules, roster=None, labels="roles"):
     order = {role: n for n, role in enumerate(offense.progression, start=1)}
     # Motion first, then routes, then players on top.
     if offense.motion:
@@ -347,8 +363,11 @@ def _draw_offense(pic, offense, rules):
         pic.text("mesh-label", mesh, mark, 0.7, OFFENSE_STROKE, bold=True)
     for role, spot in offense.alignment.items():
         pic.circle("player", spot, PLAYER_RADIUS_YD, OFFENSE_FILL, OFFENSE_STROKE, 0.12)
-        label, size = player_label(role)
+        mark, caption = player_marks(role, (roster or {}).get(role), labels)
+        label, size = player_label(mark)
         pic.text("label", spot, label, size, OFFENSE_STROKE, bold=True)
+        if caption:  # behind the player and his progression badge, where no route runs
+            pic.text("name", (spot[0] - PLAYER_RADIUS_YD - 2.1, spot[1]), caption, 0.5, CHALK)
         if role in order:
             at = (spot[0] - PLAYER_RADIUS_YD - 0.9, spot[1])
             if offense.motion and offense.motion["role"] == role:
@@ -384,37 +403,54 @@ def _bar(ax, ay, bx, by, half=0.7):
     return [(bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
 
 
+def lined_up(defenders, start, eligible):
+    """Defender rows (dicts with slot, x, y, duty, man_target, zone_*) as the engine lines
+    them up: MAN `auto` (or a role the offense lacks) matched to a receiver, a man
+    defender over his man, zones with a radius. The field editor asks this too, so the
+    drawing and the editor never disagree."""
+    inputs = tuple(
+        DefenderInput(
+            name=d["slot"],
+            x=d["x"],
+            y=d["y"],
+            duty=d["duty"],
+            # a named target the formation lacks is matched like `auto`
+            man_target=(d["man_target"] if d["man_target"] in start else duties.MAN_AUTO)
+            if d["duty"] == duties.MAN
+            else None,
+            zone_x=d["zone_x"],
+            zone_y=d["zone_y"],
+            zone_radius=d["zone_radius"],
+        )
+        for d in defenders
+    )
+    return resolve_assignments(inputs, start, eligible)
+
+
 def _defense_assignments(scenario, offense):
     """Each defender's drawn spot and duty; MAN `auto` matched as the engine does it."""
     start = dict(offense.start)
-
-    def man_target(d):
-        if d.duty != duties.MAN:
-            return None
-        # a named target the formation lacks is matched like `auto`
-        return d.man_target if d.man_target in start else duties.MAN_AUTO
-
-    inputs = tuple(
-        DefenderInput(
-            name=d.slot,
-            x=d.x,
-            y=d.y,
-            duty=d.duty,
-            man_target=man_target(d),
-            zone_x=d.zone_x,
-            zone_y=d.zone_y,
-            zone_radius=d.zone_radius,
-        )
+    rows = [
+        {
+            "slot": d.slot,
+            "x": d.x,
+            "y": d.y,
+            "duty": d.duty,
+            "man_target": d.man_target,
+            "zone_x": d.zone_x,
+            "zone_y": d.zone_y,
+            "zone_radius": d.zone_radius,
+        }
         for d in scenario.defenders.all()
-    )
+    ]
     if offense.routes:
         eligible = [r for r in start if r in offense.routes]
     else:
         eligible = [r for r in start if r != "QB"]
-    return resolve_assignments(inputs, start, eligible)
+    return lined_up(rows, start, eligible)
 
 
-def _draw_defense(pic, scenario, offense):
+def _draw_defense(pic, scenario, offense, roster=None, labels="roles"):
     assignments = _defense_assignments(scenario, offense)
     for a in assignments:  # zones underneath everything defensive
         if a.duty == duties.ZONE:
@@ -441,7 +477,11 @@ def _draw_defense(pic, scenario, offense):
         r = PLAYER_RADIUS_YD
         triangle = [(a.x - 0.8 * r, a.y), (a.x + 0.6 * r, a.y - r), (a.x + 0.6 * r, a.y + r)]
         pic.polygon("defender", triangle, DEFENSE_FILL, DEFENSE_STROKE, 0.1)
-        pic.text("defender-label", (a.x + 1.4, a.y), a.name, 0.7, CHALK, bold=True)
+        mark, caption = player_marks(a.name, (roster or {}).get(a.name), labels)
+        text = a.name if mark == a.name else f"{a.name} #{mark}"
+        pic.text("defender-label", (a.x + 1.4, a.y), text, 0.7, CHALK, bold=True)
+        if caption:
+            pic.text("name", (a.x + 2.3, a.y), caption, 0.6, CHALK)
 
 
 def scenario_rules(scenario, play):
@@ -450,21 +490,24 @@ def scenario_rules(scenario, play):
     return rules_for(play if play is not None else scenario)
 
 
-def play_picture(play, scenario=None):
-    """The play's diagram, optionally against a scenario's defenders."""
+def play_picture(play, scenario=None, roster=None, labels="roles"):
+    """The play's diagram, optionally against a scenario's defenders. `roster` (role or
+    slot → Player) and `labels` (LABELS) put jersey numbers and names on the players."""
     rules = scenario_rules(scenario, play)
     offense = offense_of(play)
-    return _picture(rules, offense, scenario, play.name)
+    return _picture(rules, offense, scenario, play.name, roster, labels)
 
 
-def scenario_picture(scenario, play=None):
+def scenario_picture(scenario, play=None, roster=None, labels="roles"):
     """A scenario's defenders against a play's offense (or a plain spread)."""
     rules = scenario_rules(scenario, play)
     offense = offense_of(play) if play is not None else _default_offense(rules)
-    return _picture(rules, offense, scenario, scenario.name)
+    return _picture(rules, offense, scenario, scenario.name, roster, labels)
 
 
-def _picture(rules, offense, scenario, title):
+def _picture(rules, offense, scenario, title, roster=None, labels="roles"):
+    if labels not in LABELS:
+        raise ValueError(f"Unknown labels '{labels}': use one of {', '.join(LABELS)}.")
     xs = [x for x, _ in offense.start.values()]
     for role in offense.routes:
         xs.extend(x for x, _ in route_points(offense, role, rules)[0])
@@ -475,8 +518,8 @@ def _picture(rules, offense, scenario, title):
                 xs.append(d.zone_x + (d.zone_radius or 0.0))
     pic = field_picture(rules, xs, title)
     if scenario is not None:
-        _draw_defense(pic, scenario, offense)
-    _draw_offense(pic, offense, rules)
+        _draw_defense(pic, scenario, offense, roster, labels)
+    _draw_offense(pic, offense, rules, roster, labels)
     return pic
 
 

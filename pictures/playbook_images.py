@@ -31,8 +31,19 @@ def _timing(play):
     ] + [play.motion_duration_ms]
 
 
-def play_diagram(play, ext, scenario=None) -> Image:
-    picture = diagrams.play_picture(play, scenario)
+def roster_for(team_id, labels):
+    """role or defender slot → the team's player there (its default lineup, else the first
+    player of the role), when the labels need players."""
+    if labels == "roles":
+        return None
+    from simulation.adapter import roster
+
+    return roster(team_id)
+
+
+def play_diagram(play, ext, scenario=None, labels="roles") -> Image:
+    """`labels`: roles, numbers (jersey numbers) or names (numbers and surnames)."""
+    picture = diagrams.play_picture(play, scenario, roster_for(play.team_id, labels), labels)
     render = diagrams.to_svg if ext == "svg" else diagrams.to_png
     return Image(picture.digest, ext, lambda: render(picture), safe_filename(play.name, ext))
 

@@ -21,7 +21,6 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 
-from football.duties import MAN_AUTO
 from football.roles import offense_roles
 from pictures import diagrams
 from playbook import validation
@@ -70,28 +69,7 @@ def number_or_none(value):
     return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
 
 
-def lined_up(defenders, start, eligible):
-    """Defender rows as the engine lines them up: MAN `auto` (or a role the offense
-    lacks) matched to a receiver, a man defender over his man, zones with a radius."""
-    from simulation.engine.inputs import DefenderInput
-    from simulation.engine.prepare import resolve_assignments
-
-    inputs = tuple(
-        DefenderInput(
-            name=d["slot"],
-            x=d["x"],
-            y=d["y"],
-            duty=d["duty"],
-            man_target=(d["man_target"] if d["man_target"] in start else MAN_AUTO)
-            if d["duty"] == Duty.MAN
-            else None,
-            zone_x=d["zone_x"],
-            zone_y=d["zone_y"],
-            zone_radius=d["zone_radius"],
-        )
-        for d in defenders
-    )
-    return resolve_assignments(inputs, start, eligible)
+lined_up = diagrams.lined_up  # the engine's line-up, asked through the pictures
 
 
 class EditorMixin:
@@ -198,7 +176,7 @@ class RouteEditor(EditorMixin):
 
     def check_rows(self, rows, rules):
         breakpoints = [{k: row.get(k) for k in ("x", "y", "time_ms")} for row in rows]
-        return validation.check_route(breakpoints), {}
+        return validation.check_route(breakpoints, rules), {}
 
     def editor_data(self, request, obj, team_id):
         """Where the runner lines up: his spot in the first play that uses the route."""

@@ -268,8 +268,8 @@ class Route(TeamOwnedModel, WarningsMixin):
     def breakpoint_data(self):
         return [{"x": b.x, "y": b.y, "time_ms": b.time_ms} for b in self.breakpoints.all()]
 
-    def check_rules(self):
-        return validation.check_route(self.breakpoint_data())
+    def check_rules(self, rules=None):
+        return validation.check_route(self.breakpoint_data(), rules or rules_for(self))
 
 
 class RouteBreakpoint(models.Model):

@@ -23,6 +23,7 @@ HUMAN_TOP_SPEED = 12.0  # yd/s; faster legs are run late (warning)
 IMPOSSIBLE_SPEED = 25.0  # yd/s; nobody runs it (error)
 MIN_SPACING = 0.5  # yd between two players (error below)
 COMFORT_SPACING = 1.0  # yd (warning below)
+DEFENDER_SPACING = 1.25  # yd between two defenders' spots (warning below: one on top of the other)
 QB_MAX_OFFSET = 5.0  # |y| for the QB
 MIN_TIME_TO_THROW_MS = 500
 
@@ -191,8 +192,22 @@ def leg_speeds(breakpoints):
     return speeds
 
 
-def check_route(breakpoints):
-    """breakpoints: [{"x", "y", "time_ms"}], offsets from the runner's alignment."""
+def _past_the_clock(report, path, breakpoints, rules, what="the route"):
+    """A breakpoint after the pass clock is never reached: the ball is out (or the play
+    dead) by then, so the route as drawn is not the route that is run."""
+    late = [i for i, bp in enumerate(breakpoints) if bp["time_ms"] > rules.pass_clock_ms]
+    if late:
+        last = breakpoints[-1]["time_ms"]
+        report.warn(
+            path,
+            f"{what} ends at {last / 1000:g} s, after the {rules.pass_clock_ms / 1000:g}-s pass "
+            f"clock of {rules.name}: breakpoint {late[0] + 1} and later are never run",
+        )
+
+
+def check_route(breakpoints, rules=None):
+    """breakpoints: [{"x", "y", "time_ms"}], offsets from the runner's alignment. With
+    `rules`, a route that outlasts the pass clock is warned about."""
     report = Report()
     if not breakpoints:
         report.error("breakpoints", "a route needs at least one breakpoint")
@@ -234,6 +249,8 @@ def check_route(breakpoints):
                 path,
                 f"leg {i + 1} needs {speed:.1f} yd/s; faster than anyone runs, it will be run late",
             )
+    if rules is not None:
+        _past_the_clock(report, f"breakpoints[{len(breakpoints) - 1}]", breakpoints, rules)
     return report
 
 
@@ -271,6 +288,11 @@ def check_play(slots, assignments, qb_plan, motion=None, rules=Rules(), handoff=
                         f"breakpoint {j + 1}, out of bounds on a {fmt(rules.field_width)}-yd field",
                     )
                     break
+            timed = [b for b in route["breakpoints"] if isinstance(b.get("time_ms"), int | float)]
+            if timed and len(timed) == len(route["breakpoints"]):
+                _past_the_clock(
+                    report, f"{path}.route", timed, rules, f"{role}'s route {route['name']}"
+                )
 
     progression = qb_plan.get("progression") or []
     for i, role in enumerate(progression):
@@ -509,6 +531,7 @@ def check_scenario(defenders, rules=Rules()):
             "defenders",
             f"{rushers} rushers — {rules.name} allows at most {rules.max_rushers}",
         )
+    _crowded_defenders(report, defenders)
     return report
 
 
@@ -516,6 +539,24 @@ def no_run_buckets(rules):
     """The situation buckets that lie wholly inside a no-run zone: the goal line (≤ 5 yd)
     when the zone before the goal is at least that deep."""
     return (GOALLINE,) if rules.no_run_zone_depth >= GOALLINE_YARDS else ()
+
+
+def _crowded_defenders(report, defenders):
+    """Two defenders on one spot (a rusher with a defender on top of him): each would
+    start where the other stands. A warning: the engine runs it, a coach rarely means it."""
+    placed = [
+        (i, d.get("slot"), d["x"], d["y"])
+        for i, d in enumerate(defenders)
+        if all(isinstance(d.get(k), int | float) for k in ("x", "y"))
+    ]
+    for (_, slot_a, xa, ya), (j, slot_b, xb, yb) in combinations(placed, 2):
+        gap = math.hypot(xa - xb, ya - yb)
+        if gap < DEFENDER_SPACING:
+            report.warn(
+                f"defenders[{j}]",
+                f"{slot_b} stands on top of {slot_a} ({gap:.2f} yd apart); defenders need "
+                f"{DEFENDER_SPACING:g} yd to line up side by side",
+            )
 
 
 def check_lineup(spots, rules=Rules()):

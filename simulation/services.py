@@ -402,6 +402,30 @@ def _finish(run):
     run.save(update_fields=["metrics", "status", "progress", "finished_at"])
 
 
+def run_fields(run, default=None):
+    """The fields a run plays on, each with the scenarios that use it: the run's ruleset,
+    else each scenario's own, else the team's default (the order a pair's ruleset is
+    chosen in). Deleted scenarios are left out; a run on one field gives one entry.
+    `default`: the team's default ruleset when the caller has it already (a list)."""
+    if run.ruleset_id is None and default is None:
+        default = default_ruleset(run.team_id)
+    fields = {}
+    for scenario in sorted(run.scenarios.all(), key=lambda s: s.pk):
+        rules = run.ruleset or scenario.ruleset or default
+        # A team always has a default ruleset; an unsaved NFL FLAG one guards an old team.
+        entry = fields.setdefault(
+            rules.pk if rules else None,
+            {"ruleset": rules or Ruleset(**NFL_FLAG_5V5), "scenarios": []},
+        )
+        entry["scenarios"].append(scenario.pk)
+    return list(fields.values())
+
+
+def field_label(rules):
+    """'NFL FLAG 5v5, 30 × 70 yd' (the field a result was simulated on)."""
+    return f"{rules.name}, {rules.field_width:g} × {rules.field_length:g} yd"
+
+
 def _pair_label(piece):
     """'Trips Flood vs Cover 0 blitz', so a failed run says which pair broke it."""
     play = Play.objects.filter(pk=piece.play_id_ref).values_list("name", flat=True).first()

@@ -8,6 +8,7 @@ from pictures import playbook_images as images
 from playbook import services
 from playbook.admin.base import TeamOwnedAdmin
 from playbook.admin.inlines import EntryInline, SpotInline
+from playbook.admin.interchange import ImportExportPages
 from playbook.models import Lineup, Playbook
 
 
@@ -46,7 +47,7 @@ class LineupAdmin(TeamOwnedAdmin):
 
 
 @admin.register(Playbook)
-class PlaybookAdmin(TeamOwnedAdmin):
+class PlaybookAdmin(ImportExportPages, TeamOwnedAdmin):
     list_display = ("name", "entry_count", "team")
     list_filter = ("team",)
     search_fields = ("name", "description", "external_id")

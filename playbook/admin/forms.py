@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from football import plays as kinds
+from football.duties import MAN_AUTO
 from playbook import history
-from playbook.constants import Bucket
+from playbook.constants import OFFENSE_ROLE_CHOICES, Bucket
 from playbook.models import Play
 
 ROW_PATH = re.compile(r"^(?P<rows>\w+)\[(?P<index>\d+)\]\.?(?P<rest>.*)$")
@@ -150,8 +151,34 @@ class PrefilledRowForm(forms.ModelForm):
         return super().has_changed() or bool(self[self.key].value())
 
 
+MAN_TARGET_CHOICES = [
+    ("", "— (not man)"),
+    (MAN_AUTO, f"{MAN_AUTO} (matched at the snap)"),
+    *OFFENSE_ROLE_CHOICES,
+]
+
+
 class DefenderForm(PrefilledRowForm):
+    """The man target is picked from the roles (as in the field editor's panel), never
+    typed; a stored value outside the list (an import's) stays selectable."""
+
     key = "slot"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("man_target")
+        if field is None:
+            return
+        choices = list(MAN_TARGET_CHOICES)
+        current = self.initial.get("man_target") or ""
+        if current and current not in dict(choices):
+            choices.append((current, current))
+        self.fields["man_target"] = forms.ChoiceField(
+            choices=choices,
+            required=False,
+            label=field.label,
+            help_text="MAN only: the receiver he covers; auto: matched at the snap.",
+        )
 
 
 class EntryForm(forms.ModelForm):

@@ -69,6 +69,8 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
         )
         if name == "diagram" and ext in ("svg", "png"):
             return images.play_diagram(play, ext, scenario)
+        if name == "diagram-names" and ext in ("svg", "png"):  # jersey numbers and surnames
+            return images.play_diagram(play, ext, scenario, labels="names")
         if name == "animation" and ext == "gif":
             return images.play_animation(play, scenario)
         return None
@@ -76,13 +78,18 @@ class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
     @admin.display(description="diagram")
     def thumbnail(self, play):
         return format_html(
-            '<img src="{}" width="96" loading="lazy" alt="" style="background:#3f8f3f">',
+            # wide enough that a bunch's three players stay three circles
+            '<img src="{}" width="150" loading="lazy" alt="" style="background:#3f8f3f">',
             self.picture_url(play, "diagram", "svg"),
         )
 
     @admin.display(description="diagram")
     def diagram(self, play):
-        links = [("PNG", "diagram", "png"), ("Watch it run (GIF)", "animation", "gif")]
+        links = [
+            ("PNG", "diagram", "png"),
+            ("With jersey numbers and names (SVG)", "diagram-names", "svg"),
+            ("Watch it run (GIF)", "animation", "gif"),
+        ]
         return self.picture_block(play, "diagram", links)
 
     @admin.display(description="tags")

@@ -1,6 +1,9 @@
 """Rulesets and players: what a team sets up before drawing plays."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html_join
 
 from playbook import services
 from playbook.admin.base import TeamOwnedAdmin
@@ -59,24 +62,56 @@ class RulesetAdmin(TeamOwnedAdmin):
         self.run_each(request, queryset, services.ruleset_make_default, summary)
 
 
+# The ratings that tell players of a role apart, in the list (every rating is on the page).
+KEY_RATINGS = {
+    "QB": (("throw_power", "arm"), ("short_acc", "short"), ("deep_acc", "deep")),
+    "CENTER": (("speed", "speed"), ("hands", "hands"), ("route_running", "routes")),
+    "WR": (("speed", "speed"), ("hands", "hands"), ("route_running", "routes")),
+    "RB": (("speed", "speed"), ("agility", "agility"), ("hands", "hands")),
+    Side.DEFENSE: (
+        ("speed", "speed"),
+        ("man_coverage", "man"),
+        ("zone_coverage", "zone"),
+        ("pass_rush", "rush"),
+    ),
+}
+
+
+def whole(value):
+    """82.0 → "82"; 82.5 stays "82.5" (ratings are stored as floats)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+class RatingInput(forms.NumberInput):
+    """A rating in the form as the coach typed it: 82, not 82.0."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return super().format_value(value)
+        try:
+            return whole(value)
+        except (TypeError, ValueError):
+            return super().format_value(value)  # a refused entry is shown as typed
+
+
+def key_ratings(player):
+    if player.side == Side.DEFENSE:
+        return KEY_RATINGS[Side.DEFENSE]
+    role = player.role.rstrip("0123456789")
+    return KEY_RATINGS.get(role, KEY_RATINGS["WR"])
+
+
 @admin.register(Player)
 class PlayerAdmin(TeamOwnedAdmin):
-    list_display = (
-        "name",
-        "jersey_number",
-        "side",
-        "role",
-        "speed",
-        "acceleration",
-        "hands",
-        "route_running",
-        "short_acc",
-        "man_coverage",
-        "zone_coverage",
-        "team",
-    )
+    # Narrow enough for a laptop without scrolling sideways: the number, the name, the
+    # role and the three or four ratings that matter for the role, as whole numbers.
+    list_display = ("number", "name", "role_label", "ratings", "team")
+    list_display_links = ("number", "name")
+    ordering = ("side", "role", "jersey_number", "name")
     list_filter = ("side", "role", "team")
     search_fields = ("name", "external_id")
+    formfield_overrides = {models.FloatField: {"widget": RatingInput(attrs={"step": "any"})}}
     fieldsets = (
         section(None, "team name external_id side role jersey_number"),
         (
@@ -91,6 +126,22 @@ class PlayerAdmin(TeamOwnedAdmin):
         ("Passing (QB)", {"fields": in_rows(Player.PASSING)}),
         ("Defending", {"fields": in_rows(Player.DEFENDING)}),
     )
+
+    @admin.display(description="#", ordering="jersey_number")
+    def number(self, player):
+        return "—" if player.jersey_number is None else player.jersey_number
+
+    @admin.display(description="role", ordering="role")
+    def role_label(self, player):
+        return f"{player.role} ({player.get_side_display().lower()})"
+
+    @admin.display(description="key ratings (0–100)")
+    def ratings(self, player):
+        return format_html_join(
+            " · ",
+            '<span style="white-space:nowrap">{} <strong>{}</strong></span>',
+            ((label, whole(getattr(player, field))) for field, label in key_ratings(player)),
+        )
 
     def get_fieldsets(self, request, obj=None):
         """The other side's skills start folded away."""

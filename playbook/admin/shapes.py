@@ -8,6 +8,7 @@ from playbook import editor, services, validation
 from playbook.admin.base import TeamOwnedAdmin
 from playbook.admin.display import COORDINATES, HUMAN, WARNINGS, section
 from playbook.admin.inlines import BreakpointInline, SlotInline
+from playbook.admin.tree import RouteTreePage
 from playbook.models import Formation, Route
 
 
@@ -42,7 +43,7 @@ class FormationAdmin(editor.FormationEditor, TeamOwnedAdmin):
 
 
 @admin.register(Route)
-class RouteAdmin(editor.RouteEditor, TeamOwnedAdmin):
+class RouteAdmin(RouteTreePage, editor.RouteEditor, TeamOwnedAdmin):
     list_display = ("name", "settle", "legs", "used_by", "warnings_badge", "team")
     list_filter = ("settle", "team")
     readonly_fields = ("legs", "warnings_list")

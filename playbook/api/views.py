@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from config.api import conflict
+from pictures import diagrams
 from pictures import playbook_images as images
 from pictures import serving as img
 from playbook import history, services
@@ -40,6 +41,13 @@ SCENARIO_PARAM = OpenApiParameter(
     "scenario", OpenApiTypes.INT, description="Draw this scenario's defenders too."
 )
 PLAY_PARAM = OpenApiParameter("play", OpenApiTypes.INT, description="Against this play.")
+LABELS_PARAM = OpenApiParameter(
+    "labels",
+    OpenApiTypes.STR,
+    enum=list(diagrams.LABELS),
+    description="What the players are labelled with: roles (default), numbers (jersey "
+    "numbers of the team's lineup), names (numbers and surnames).",
+)
 
 
 class PictureMixin(img.PictureEndpoints):
@@ -317,15 +325,21 @@ class PlayViewSet(PictureMixin, PlaybookViewSet):
         return self.picture_object(images.with_drawing_data(self.get_queryset()))
 
     @extend_schema(
-        parameters=[SCENARIO_PARAM, img.ext_parameter("svg", "png")],
+        parameters=[SCENARIO_PARAM, LABELS_PARAM, img.ext_parameter("svg", "png")],
         responses=img.schema_responses("svg", "png"),
     )
     def diagram(self, request, ext, *args, **kwargs):
         """The play diagram (`diagram.svg` or `diagram.png`): formation, routes with
-        arrows, QB progression numbers, motion dashed; with `?scenario=` the defenders."""
+        arrows, QB progression numbers, motion dashed; with `?scenario=` the defenders;
+        `?labels=numbers` or `names` puts the players' jersey numbers (and names) on."""
         play = self._drawable()
         scenario = self.picture_param("scenario", Scenario)
-        return img.serve(request, images.play_diagram(play, ext, scenario))
+        labels = request.query_params.get("labels", "roles")
+        if labels not in diagrams.LABELS:
+            raise ValidationError(
+                {"labels": [f"'{labels[:40]}' — use one of {', '.join(diagrams.LABELS)}."]}
+            )
+        return img.serve(request, images.play_diagram(play, ext, scenario, labels))
 
     @extend_schema(parameters=[SCENARIO_PARAM], responses=img.schema_responses("gif"))
     @action(detail=True, methods=["get"])

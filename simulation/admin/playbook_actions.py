@@ -180,6 +180,23 @@ def train_policy(model_admin, request, queryset):
     return None
 
 
+def _with_options(field, target, what):
+    """An action that opens a start form with the selection filled in (the coach then
+    picks the rest: defenses, situation, episodes …)."""
+
+    def action(model_admin, request, queryset):
+        rows = list(model_admin.editable(request, queryset).values_list("pk", "team_id"))
+        if not rows:
+            return model_admin.message_user(
+                request, f"None of the selected {what} can be used by you.", messages.ERROR
+            )
+        ids = ",".join(str(pk) for pk, _ in rows)
+        return HttpResponseRedirect(f"{reverse(target)}?team={rows[0][1]}&{field}={ids}")
+
+    action.__name__ = f"{field}_with_options"
+    return action
+
+
 def install(site=admin.site):
     """Offer Simulate on plays and scenarios, Train on playbooks (after their own actions)."""
     simulate_plays = admin.action(
@@ -190,6 +207,24 @@ def install(site=admin.site):
         description="Simulate every play of the team against the selected scenarios",
         permissions=["change"],
     )(_named(simulate, "simulate"))
+    run_form, train_form = (
+        "admin:simulation_simulationrun_add",
+        "admin:simulation_policy_add",
+    )
+    options = {
+        Play: admin.action(
+            description="Simulate selected plays with options (defenses, situation, episodes …)",
+            permissions=["change"],
+        )(_with_options("plays", run_form, "plays")),
+        Scenario: admin.action(
+            description="Simulate selected scenarios with options (plays, situation, episodes …)",
+            permissions=["change"],
+        )(_with_options("scenarios", run_form, "scenarios")),
+        Playbook: admin.action(
+            description="Train a policy with options (defense mix, situations, algorithm …)",
+            permissions=["change"],
+        )(_with_options("playbook", train_form, "playbooks")),
+    }
     for model, action in (
         (Play, simulate_plays),
         (Scenario, simulate_scenarios),
@@ -197,7 +232,7 @@ def install(site=admin.site):
     ):
         model_admin = site._registry[model]
         if action not in model_admin.actions:
-            model_admin.actions = [*model_admin.actions, action]
+            model_admin.actions = [*model_admin.actions, action, options[model]]
 
 
 def _named(function, name):

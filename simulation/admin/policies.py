@@ -3,8 +3,9 @@ its configuration, per-bucket tables, the learning curve, and a Recommend page w
 coach picks a situation (and optionally a defense), reads the ranked calls with their
 reasoning and adopts one into a playbook's call sheet.
 
-Policies are trained by the "Train play-calling policy" action on playbooks
-(playbook_actions) or through the API, never through an admin form: the change page is
+Policies are trained from the add page (the start form: a playbook or plays, a weighted
+defense mix, situations, algorithm, episodes), the "Train play-calling policy" action on
+playbooks (playbook_actions) or the API; a policy is never edited: the change page is
 read-only and reloads itself while the training is queued or running."""
 
 from urllib.parse import parse_qsl, urlencode
@@ -39,7 +40,8 @@ from simulation.admin.display import (
     when,
     yards,
 )
-from simulation.models import Policy
+from simulation.admin.start import StartPage, TrainingStartForm
+from simulation.models import JobStatus, Policy
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
 
@@ -181,7 +183,7 @@ class AdoptForm(forms.Form):
 
 
 @admin.register(Policy)
-class PolicyAdmin(JobColumns, TeamScopedAdmin):
+class PolicyAdmin(StartPage, JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/policy/change_form.html"
     recommend_template = "admin/simulation/policy/recommend.html"
     list_display = (
@@ -202,12 +204,36 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
     search_fields = ("name",)
     empty_value_display = NONE
     actions = ["cancel_policies"]
+    start_form = TrainingStartForm
+    start_fieldsets = (
+        (None, {"fields": ("team", "name")}),
+        ("The plays to choose between", {"fields": ("playbook", "plays")}),
+        ("The defenses faced", {"fields": ("scenarios", "weights", "situation_buckets")}),
+        (
+            "Training",
+            {"fields": ("algorithm", "parameter", "episodes", "seed", "ruleset", "lineup")},
+        ),
+    )
+
+    def start_job(self, request, start):
+        policy = policies.policy_train_start(user=request.user, **start)
+        self.message_user(
+            request,
+            f"Policy #{policy.pk} is training: {len(policy.play_ids)} plays × "
+            f"{len(policy.mix)} defenses, {len(policy.buckets)} situations, "
+            f"{policy.episodes:,} episodes. This page shows the progress.",
+            messages.SUCCESS,
+        )
+        return policy
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
         status = ["team", "name", "status_badge", "progress_bar", "episodes_done_label"]
-        if obj is not None and obj.error:
+        if obj.error:
             status.append("error")
-        status.append("recommend_link")
+        if obj.status == JobStatus.SUCCEEDED:  # a failed or unfinished one has nothing to say
+            status.append("recommend_link")
         return (
             (None, {"fields": status}),
             (
@@ -256,10 +282,7 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
             *super().get_urls(),
         ]
 
-    # --- permissions: policies are made by services, never edited here ---------------------
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    # --- permissions: policies are started (the add page) and never edited -----------------
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -403,7 +426,9 @@ class PolicyAdmin(JobColumns, TeamScopedAdmin):
                     ],
                     "chart": curve_chart(obj.curve),
                     "curve": obj.curve or [],
-                    "recommend_url": reverse("admin:simulation_policy_recommend", args=[obj.pk]),
+                    "recommend_url": reverse("admin:simulation_policy_recommend", args=[obj.pk])
+                    if obj.status == JobStatus.SUCCEEDED
+                    else "",
                 }
             )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,7 +1,8 @@
 """Simulation runs in the coach's admin: status, progress and the metrics as tables.
 
-Runs are created by the "Simulate" actions on plays and scenarios (playbook_actions) or
-through the API, never through an admin form: the change page is read-only. While a
+Runs are started by the add page (the start form: plays, defenses, situation, ruleset,
+lineup, episodes, seed), the "Simulate" actions on plays and scenarios (playbook_actions)
+or the API; a run is never edited: the change page is read-only. While a
 run is queued or running its page reloads itself to show the progress."""
 
 import re
@@ -17,7 +18,7 @@ from pictures import run_images as images
 from pictures.animations import outcome_text
 from pictures.charts import run_charts
 from pictures.serving import AdminPictures
-from playbook.models import Play, Scenario, default_ruleset
+from playbook.models import Play, Scenario
 from simulation import snapshot
 from simulation.admin.display import (
     NONE,
@@ -35,8 +36,14 @@ from simulation.admin.display import (
     when,
     yards,
 )
-from simulation.models import SimulationRun
-from simulation.services import simulation_run_cancel
+from simulation.admin.start import SimulationStartForm, StartPage
+from simulation.models import JobStatus, SimulationRun
+from simulation.services import (
+    field_label,
+    run_fields,
+    simulation_run_cancel,
+    simulation_run_start,
+)
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
 
@@ -151,7 +158,7 @@ def replay_choice(run):
 
 
 @admin.register(SimulationRun)
-class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
+class SimulationRunAdmin(StartPage, AdminPictures, JobColumns, TeamScopedAdmin):
     change_form_template = "admin/simulation/simulationrun/change_form.html"
     list_display = (
         "run_id",
@@ -170,8 +177,32 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     list_per_page = 50
     empty_value_display = NONE
     actions = ["cancel_runs"]
+    start_form = SimulationStartForm
+    start_fieldsets = (
+        (None, {"fields": ("team",)}),
+        ("Plays and defenses", {"fields": ("plays", "scenarios")}),
+        ("Situation", {"fields": ("down", "distance", "yardline")}),
+        (
+            "Simulation",
+            {"fields": ("ruleset", "lineup", "episodes", "seed", "traces_requested")},
+        ),
+    )
+
+    def start_job(self, request, start):
+        run = simulation_run_start(user=request.user, **start)
+        if run.status == JobStatus.FAILED:
+            self.message_user(request, f"Simulation #{run.pk} failed: {run.error}", messages.ERROR)
+        elif not run.is_finished:
+            self.message_user(
+                request,
+                f"Simulation #{run.pk} is running in the background; this page shows its progress.",
+                messages.SUCCESS,
+            )
+        return run
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)  # the start form's
         status = ["team", "status_badge", "progress_bar"]
         if obj is not None and obj.error:
             status.append("error")
@@ -213,13 +244,10 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     def get_object(self, request, object_id, from_field=None):
         run = super().get_object(request, object_id, from_field)
         if run is not None:
-            prefetch_related_objects([run], "plays", "scenarios")
+            prefetch_related_objects([run], "plays", "scenarios__ruleset", "ruleset")
         return run
 
-    # --- permissions: runs are made by services, never edited here -------------------------
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    # --- permissions: runs are started (the add page) and never edited ----------------------
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -282,13 +310,33 @@ class SimulationRunAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
     def scenarios_links(self, run):
         return as_simulated(run.scenarios.all(), run.scenario_ids, "scenario")
 
-    @admin.display(description="ruleset")
+    @admin.display(description="field (ruleset)")
     def ruleset_label(self, run):
-        if run.ruleset_id:
-            return linked("ruleset", run.ruleset)
-        default = default_ruleset(run.team_id)
-        fallback = f"the team's default, {default}" if default else "the NFL FLAG defaults"
-        return f"Each scenario's own, else {fallback}"
+        """Which field every result is on: one line per ruleset used, with its scenarios
+        when the run mixes fields (the run's ruleset, else the scenario's, else the
+        team's default)."""
+        entries = run_fields(run)
+        names = {s.pk: s.name for s in run.scenarios.all()}
+        why = (
+            "chosen for this run"
+            if run.ruleset_id
+            else "each scenario's own, else the team's default"
+        )
+        if len(entries) <= 1:
+            label = field_label(entries[0]["ruleset"]) if entries else "—"
+            return format_html("{} <span class='help'>({}; every scenario)</span>", label, why)
+        return format_html(
+            "<strong>Mixed fields</strong> <span class='help'>({})</span><ul>{}</ul>",
+            why,
+            format_html_join(
+                "",
+                "<li>{}: {}</li>",
+                (
+                    (field_label(e["ruleset"]), ", ".join(names[pk] for pk in e["scenarios"]))
+                    for e in entries
+                ),
+            ),
+        )
 
     @admin.display(description="input versions")
     def input_versions(self, run):

@@ -36,7 +36,9 @@ class SimulationRunViewSet(
     simulates its inputs as they were when it started; `inputs` lists their versions and
     those changed since."""
 
-    queryset = SimulationRun.objects.prefetch_related("plays", "scenarios")
+    queryset = SimulationRun.objects.select_related("ruleset").prefetch_related(
+        "plays", "scenarios__ruleset"
+    )
     serializer_class = SimulationRunSerializer
     filterset_fields = ["status", "bucket"]
     ordering_fields = ["created_at", "finished_at"]
@@ -77,12 +79,14 @@ class SimulationRunViewSet(
             return conflict("finished", f"The simulation already {run.status}.")
         return Response(self.get_serializer(run).data)
 
-    @extend_schema(responses=TraceSummarySerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="traces", pagination_class=None)
+    @extend_schema(responses=TraceSummarySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="traces", filter_backends=[])
     def traces(self, request, *args, **kwargs):
-        """The recorded episodes of a run (frames at …/traces/{n}/)."""
+        """The recorded episodes of a run, paginated like every list (frames at
+        …/traces/{n}/)."""
         run = self.get_object()
-        return Response(TraceSummarySerializer(run.traces.all(), many=True).data)
+        page = self.paginate_queryset(run.traces.order_by("index"))
+        return self.get_paginated_response(TraceSummarySerializer(page, many=True).data)
 
     @extend_schema(responses=TraceSerializer)
     @action(detail=True, methods=["get"], url_path=r"traces/(?P<n>\d+)")

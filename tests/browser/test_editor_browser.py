@@ -199,7 +199,9 @@ def test_click_a_breakpoint_onto_a_route_and_save(login, live_server, team, coac
 def test_draw_a_new_route_by_clicking(login, live_server, team, coach):
     browser = login(coach)
     browser.get(live_server.url + admin_url(Route, "add"))  # three blank rows to fill
-    wait(browser, lambda: "at least one breakpoint" in "".join(texts(browser, ".fe-errors")))
+    # nothing drawn yet is nothing wrong yet: a hint, not an error
+    wait(browser, lambda: "draw the first breakpoint" in "".join(texts(browser, ".fe-hint")))
+    assert not css(browser, ".fe-errors li")
     browser.find_element(By.ID, "id_name").send_keys("Drawn Out")
     click_at(browser, 5, 0)  # 5 yd at 7 yd/s: 710 ms
     click_at(browser, 5, 4)  # 4 yd more: 570 ms
@@ -424,3 +426,41 @@ def test_the_pencil_by_a_route_edits_it_in_a_pop_up(login, live_server, team, co
     wait(browser, lambda: breakpoints_drawn() == 3)
     wait(browser, lambda: wr1_line() != before)
     settled(browser)
+
+
+def test_the_runners_spot_is_kept_when_the_route_reopens(login, live_server, team, coach):
+    route = make.route(team)  # no play uses it: the runner starts at y 0
+    browser = open_editor(login(coach), live_server, Route, route.pk)
+    field = browser.find_element(By.ID, "fe-align")
+    assert field.get_attribute("value") == "0"
+    field.clear()
+    field.send_keys("6")
+    wait(browser, lambda: browser.execute_script("return window.fieldEditor.y0") == 6)
+    settled(browser)
+    open_editor(browser, live_server, Route, route.pk)
+    assert value(browser, "fe-align") == "6"
+    assert browser.execute_script("return window.fieldEditor.y0") == 6
+    browser.execute_script("localStorage.clear()")
+
+
+def test_a_spot_typed_off_the_field_is_drawn_where_it_is(login, live_server, team, coach):
+    formation = make.formation(team)
+    browser = open_editor(login(coach), live_server, Formation, formation.pk)
+    row = next(
+        i
+        for i in range(10)
+        if browser.find_element(By.NAME, f"slots-{i}-role").get_attribute("value") == "WR1"
+    )
+    field = browser.find_element(By.NAME, f"slots-{row}-y")
+    field.clear()
+    field.send_keys("-20")
+    wait(browser, lambda: browser.execute_script("return window.fieldEditor.view.yMin") <= -21)
+    settled(browser)
+    inside = browser.execute_script(
+        """const field = document.querySelector("svg.fe-field").getBoundingClientRect();
+        const body = document.querySelector('g.fe-player[data-role="WR1"] .fe-body')
+            .getBoundingClientRect();
+        return body.left >= field.left && body.right <= field.right;"""
+    )
+    assert inside
+    assert any("off the field" in t for t in texts(browser, ".fe-errors li"))

@@ -675,3 +675,53 @@ def test_formation_edit_that_breaks_a_play_is_refused_in_the_admin_as_in_the_api
     assert response.status_code == 400
     api_top = response.json()["errors"]["non_field_errors"]
     assert api_top == list(top), "admin and API give the same reasons"
+
+
+def test_players_list_fits_and_shows_numbers_and_whole_ratings(client, staff_coach, team):
+    make.player(team, name="Tyrell Davis", role="WR1", jersey_number=1, speed=95.0, hands=92.0)
+    make.player(team, side="DEFENSE", role="D3", name="Dante Williams", pass_rush=90.0)
+    make.player(team, role="QB", name="Marcus Riley", jersey_number=7, throw_power=85.5)
+    client.force_login(staff_coach)
+    text = client.get(admin_url(Player, "changelist")).content.decode()
+    assert "95.0" not in text and "92.0" not in text
+    assert "speed <strong>95</strong>" in text and "hands <strong>92</strong>" in text
+    assert "rush <strong>90</strong>" in text  # a defender's own ratings
+    assert "arm <strong>85.5</strong>" in text  # a QB's
+    assert "WR1 (offense)" in text
+    # a compact list: number, name, role, key ratings (and the team), not 12 columns
+    head = text[text.index('<table id="result_list">') :].split("</thead>")[0]
+    assert head.count('<th scope="col"') <= 6  # the tick-box column included
+    qb = Player.objects.get(name="Marcus Riley")
+    form = client.get(admin_url(Player, "change", qb.pk)).content.decode()
+    assert 'name="throw_power" value="85.5"' in form and 'name="speed" value="70"' in form
+
+
+def test_the_man_target_is_picked_from_the_roles_not_typed(client, staff_coach, team):
+    scenario = make.scenario(team)
+    client.force_login(staff_coach)
+    text = client.get(admin_url(Scenario, "change", scenario.pk)).content.decode()
+    assert '<select name="defenders-0-man_target"' in text
+    assert '<input type="text" name="defenders-0-man_target"' not in text
+    assert '<option value="auto">auto (matched at the snap)</option>' in text
+    assert '<option value="WR2">WR2</option>' in text
+
+
+def test_a_route_from_the_tree_fits_the_receivers_side(client, staff_coach, team):
+    from django.urls import reverse
+
+    tree = reverse("admin:playbook_route_tree")
+    client.force_login(staff_coach)
+    assert tree in client.get(admin_url(Route, "changelist")).content.decode()
+    form = {"team": team.pk, "route": "out", "side": "left", "depth": "8", "speed": "7"}
+    response = client.post(tree, form)
+    route = Route.objects.get(name="Out 8 (left)")
+    assert response["Location"] == admin_url(Route, "change", route.pk)
+    assert route.breakpoint_data()[-1]["y"] == -6.0 and not route.settle
+    client.post(tree, {**form, "side": "right", "route": "hitch", "depth": ""})
+    hitch = Route.objects.get(name="Hitch 5 (right)")
+    assert hitch.settle and hitch.breakpoint_data()[0]["x"] == 5.0
+    taken = client.post(tree, form)  # the name is taken: said on the form, nothing made
+    assert taken.status_code == 200 and Route.objects.filter(name="Out 8 (left)").count() == 1
+    assert "already" in taken.content.decode()
+    client.force_login(staff(team, Role.MEMBER))
+    assert client.get(tree).status_code == 403

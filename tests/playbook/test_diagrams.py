@@ -168,3 +168,37 @@ def test_text_anchors_reach_the_svg_and_do_not_change_plain_text_items():
     assert "anchor" not in pic.items[0] and pic.items[1]["anchor"] == "end"
     svg = diagrams.to_svg(pic)
     assert 'text-anchor="middle"' in svg and 'text-anchor="end"' in svg
+
+
+def test_players_wear_their_jersey_numbers_and_names(team):
+    """labels=numbers puts the jersey number in the circle; names adds the surname under
+    it (offense and defense); a player without a number keeps the role."""
+    from playbook.models import Player
+
+    Player.objects.create(
+        team=team, side="OFFENSE", role="WR1", name="Tyrell Davis", jersey_number=1
+    )
+    Player.objects.create(team=team, side="OFFENSE", role="QB", name="Marcus Riley")
+    Player.objects.create(
+        team=team, side="DEFENSE", role="D1", name="Isaiah Brown", jersey_number=21
+    )
+    roster = {p.role: p for p in Player.objects.filter(team=team)}
+    play, scenario = b.play(team), b.scenario(team)
+
+    def texts(labels):
+        picture = diagrams.play_picture(play, scenario, roster, labels)
+        ET.fromstring(diagrams.to_svg(picture))
+        return [(i["cls"], i["text"]) for i in picture.items if i["kind"] == "text"]
+
+    plain = texts("roles")
+    assert ("label", "WR1") in plain and not any(c == "name" for c, _ in plain)
+    numbers = texts("numbers")
+    assert ("label", "1") in numbers and ("label", "QB") in numbers
+    assert ("defender-label", "D1 #21") in numbers and not any(c == "name" for c, _ in numbers)
+    names = texts("names")
+    assert {("name", "Davis"), ("name", "Riley"), ("name", "Brown")} <= set(names)
+    assert diagrams.play_picture(play, scenario, roster, "names").digest != (
+        diagrams.play_picture(play, scenario).digest
+    )
+    with pytest.raises(ValueError, match="roles, numbers, names"):
+        diagrams.play_picture(play, None, roster, "faces")

@@ -78,6 +78,24 @@ class TestDemoFixture:
         assert Ruleset.objects.get(team=team, is_default=True).name == "NFL FLAG 5v5"
         assert not User.objects.exists() and not Membership.objects.exists()
 
+    def test_the_demo_plays_on_the_teams_field(self):
+        """One field for every demo defense: the team's default, not the 40 x 80 ruleset
+        the shipped scenarios embed (a heat map would mix field sizes)."""
+        load()
+        team = Team.objects.get(slug="demo")
+        assert set(Scenario.objects.filter(team=team).values_list("ruleset", flat=True)) == {None}
+        default = Ruleset.objects.get(team=team, is_default=True)
+        assert (default.field_width, default.field_length) == (30.0, 70.0)
+        for scenario in Scenario.objects.filter(team=team):
+            assert scenario.check_rules().ok, scenario.name
+
+    def test_demo_players_wear_distinct_jersey_numbers(self):
+        load()
+        numbers = list(
+            Player.objects.filter(team__slug="demo").values_list("jersey_number", flat=True)
+        )
+        assert None not in numbers and len(set(numbers)) == len(numbers) == 10
+
     def test_loading_twice_changes_no_counts(self):
         load()
         first = counts()

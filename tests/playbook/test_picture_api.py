@@ -37,6 +37,19 @@ def png(response):
 
 
 class TestPlayDiagram:
+    def test_labels_put_numbers_and_names_on_the_players(self, api, team):
+        from playbook.models import Player
+
+        Player.objects.create(
+            team=team, side="OFFENSE", role="WR1", name="Tyrell Davis", jersey_number=1
+        )
+        play = b.play(team, name="Flood")
+        names = api.get(diagram_url(play) + "?labels=names")
+        assert names.status_code == 200 and b">Davis<" in names.content
+        assert b">Davis<" not in api.get(diagram_url(play)).content
+        wrong = api.get(diagram_url(play) + "?labels=faces")
+        assert wrong.status_code == 400 and "labels" in wrong.json()["errors"]
+
     def test_svg_and_png(self, api, team):
         play = b.play(team, name="Flood")
         svg = api.get(diagram_url(play))

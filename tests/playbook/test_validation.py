@@ -192,3 +192,89 @@ def test_blank_numbers_and_slots_read_as_plain_words():
     assert report.errors["breakpoints[0].x"] == ["a number is needed here"]
     scenario = v.check_scenario([{"slot": None, "x": 5.0, "y": 0.0, "duty": "RUSH"}], v.Rules())
     assert scenario.errors["defenders[0].slot"][0].startswith("pick a defender (D1")
+
+
+# --- checks a coach expects to hear about ------------------------------------------------
+
+
+def test_a_route_past_the_pass_clock_is_warned_about():
+    """A breakpoint after the 7-s clock is never run: the route does not pass every rule."""
+    late = [{"x": 5.0, "y": 0.0, "time_ms": 1000}, {"x": 30.0, "y": 0.0, "time_ms": 7500}]
+    report = v.check_route(late, RULES)
+    assert report.ok and report.warnings
+    assert "7.5 s, after the 7-s pass clock" in report.warnings[0]
+    assert "breakpoint 2 and later are never run" in report.warnings[0]
+    assert not v.check_route(late).warnings  # no ruleset given: nothing to compare with
+    assert not v.check_route(late[:1], RULES).warnings
+
+
+def test_a_play_whose_route_outlasts_the_pass_clock_is_warned_about():
+    slots = [
+        {"role": "QB", "x": -5.0, "y": 0.0},
+        {"role": "CENTER", "x": 0.0, "y": 0.0},
+        {"role": "WR1", "x": -1.0, "y": -10.0},
+        {"role": "WR2", "x": -1.0, "y": 10.0},
+        {"role": "WR3", "x": -1.0, "y": 5.0},
+    ]
+    route = {"name": "Endless go", "breakpoints": [{"x": 40.0, "y": 0.0, "time_ms": 8000}]}
+    report = v.check_play(
+        slots, [{"role": "WR1", "route": route}], {"progression": ["WR1"]}, rules=RULES
+    )
+    assert report.ok and any("WR1's route Endless go ends at 8 s" in w for w in report.warnings)
+
+
+def test_a_defender_on_top_of_the_rusher_is_warned_about():
+    defenders = [
+        {"slot": "D1", "x": 7.0, "y": 0.0, "duty": "RUSH"},
+        {"slot": "D2", "x": 6.0, "y": -8.0, "duty": "MAN", "man_target": "auto"},
+        {"slot": "D3", "x": 8.0, "y": 0.0, "duty": "MAN", "man_target": "auto"},
+        {"slot": "D4", "x": 6.0, "y": 8.0, "duty": "MAN", "man_target": "auto"},
+        {
+            "slot": "D5",
+            "x": 14.0,
+            "y": 0.0,
+            "duty": "ZONE",
+            "zone_x": 14.0,
+            "zone_y": 0.0,
+            "zone_radius": 8.0,
+        },
+    ]
+    report = v.check_scenario(defenders, RULES)
+    assert report.ok
+    assert report.warnings == [
+        "defenders[2]: D3 stands on top of D1 (1.00 yd apart); defenders need 1.25 yd to line "
+        "up side by side"
+    ]
+    defenders[2]["x"] = 9.0
+    assert not v.check_scenario(defenders, RULES).warnings
+
+
+# --- the route tree ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", __import__("playbook.route_tree").route_tree.NAMES)
+def test_every_tree_route_passes_every_rule_on_both_sides(name):
+    from playbook import route_tree
+
+    left = route_tree.tree_route(name, "left")[1]
+    right = route_tree.tree_route(name, "right")[1]
+    for points in (left, right):
+        report = v.check_route(points, RULES)
+        assert report.ok and not report.warnings, (name, report.errors, report.warnings)
+    # the two sides mirror each other: no hand-made mirrored copy needed
+    assert [(p["x"], -p["y"], p["time_ms"]) for p in left] == [
+        (p["x"], p["y"], p["time_ms"]) for p in right
+    ]
+
+
+def test_an_out_breaks_towards_the_receivers_sideline_at_its_depth():
+    from playbook import route_tree
+
+    settle, points = route_tree.tree_route("out", "left", depth=12)
+    assert not settle and points[0]["x"] == points[1]["x"] == 12 and points[1]["y"] < 0
+    assert route_tree.tree_route("out", "right", depth=12)[1][1]["y"] > 0
+    assert route_tree.tree_route("hitch", "right")[0]  # a hitch settles
+    with pytest.raises(ValueError, match="not in the route tree"):
+        route_tree.tree_route("banana", "left")
+    with pytest.raises(ValueError, match="1 to 30 yd"):
+        route_tree.tree_route("go", "left", depth=50)

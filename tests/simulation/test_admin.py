@@ -236,10 +236,11 @@ def test_superuser_sees_every_team_with_a_team_column(client, superuser, team, o
     assert [r.team_id for r in response.context["cl"].result_list] == [other_team.pk]
 
 
-def test_add_is_forbidden_and_the_page_cannot_be_saved(client, superuser, team):
+def test_a_member_cannot_start_and_the_page_cannot_be_saved(client, superuser, team):
     run = new_run(team)
+    client.force_login(staff(team, Role.MEMBER))
+    assert client.get(url("add")).status_code == 403  # the start form is for coaches
     client.force_login(superuser)
-    assert client.get(url("add")).status_code == 403
     assert client.post(url("change", run.pk), {"episodes": 5}).status_code == 403
     run.refresh_from_db()
     assert run.episodes == 300

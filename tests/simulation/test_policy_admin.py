@@ -148,14 +148,17 @@ def test_running_policy_reloads_and_failed_one_shows_its_error(
     )
     text = client.get(url("change", policy.pk)).content.decode()
     assert "RuntimeError: worker died" in text and 'http-equiv="refresh"' not in text
+    # a failed policy has no calls to recommend: no link to the Recommend page
+    assert url("recommend", policy.pk) not in text and "Recommend a play" not in text
 
 
-def test_add_is_forbidden_and_cancel_action(
+def test_a_member_cannot_start_and_cancel_action(
     client, staff_coach, team, setup, django_capture_on_commit_callbacks
 ):
     queued = start(team, setup, django_capture_on_commit_callbacks, execute=False)
+    client.force_login(staff(team, Role.MEMBER))
+    assert client.get(url("add")).status_code == 403  # the start form is for coaches
     client.force_login(staff_coach)
-    assert client.get(url("add")).status_code == 403
     response = client.post(
         url("changelist"),
         {"action": "cancel_policies", "_selected_action": [queued.pk]},

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from football.situations import situation_bucket
-from playbook.models import Play, Scenario
+from playbook.models import Play, Ruleset, Scenario
 from simulation import engine, services
 from simulation.models import JobStatus, SimulationRun, SimulationSlice
 from teams.models import Role
@@ -79,6 +79,17 @@ class TestStart:
         assert data["situation"] == {"down": 3, "distance": 2.0, "yardline": 30.0}
         assert set(data["metrics"]["overall"]) >= METRIC_KEYS
         assert data["metrics"]["overall"]["episodes"] == 3000
+        # one field for every scenario: the team's default (no ruleset chosen)
+        default = Ruleset.objects.get(team=team, is_default=True)
+        assert data["played_on"] == [
+            {
+                "ruleset": default.pk,
+                "label": f"{default.name}, 30 × 70 yd",
+                "field_width": 30.0,
+                "field_length": 70.0,
+                "scenarios": [setup["scenarios"][0].pk],
+            }
+        ]
         assert [(p["play"], p["scenario"]) for p in data["metrics"]["pairs"]] == sorted(
             (p.pk, setup["scenarios"][0].pk) for p in setup["plays"]
         )
@@ -89,6 +100,28 @@ class TestStart:
             "16-20",
             "21+",
         }
+
+    def test_a_run_says_which_field_each_scenario_was_on(self, coach_api, team, setup):
+        wide = Ruleset.objects.create(team=team, name="Wide", field_width=40.0, field_length=80.0)
+        own = b.scenario(team, ruleset=wide)
+        plain = setup["scenarios"][0]
+        data = coach_api.post(
+            runs_url(team), body(setup, scenarios=[plain.pk, own.pk]), format="json"
+        ).json()
+        default = Ruleset.objects.get(team=team, is_default=True)
+        assert [(f["ruleset"], f["label"], f["scenarios"]) for f in data["played_on"]] == [
+            (default.pk, f"{default.name}, 30 × 70 yd", [plain.pk]),
+            (wide.pk, "Wide, 40 × 80 yd", [own.pk]),
+        ]
+        # a ruleset chosen for the run puts every scenario on it
+        data = coach_api.post(
+            runs_url(team),
+            body(setup, scenarios=[plain.pk, own.pk], ruleset=wide.pk),
+            format="json",
+        ).json()
+        assert [(f["ruleset"], f["scenarios"]) for f in data["played_on"]] == [
+            (wide.pk, sorted([plain.pk, own.pk]))
+        ]
 
     def test_simulate_alias(self, coach_api, team, setup):
         url = reverse("simulate", kwargs={"team_id": team.pk})
@@ -331,7 +364,11 @@ class TestTraces:
         data = coach_api.post(runs_url(team), body(setup, traces=2), format="json").json()
         run = SimulationRun.objects.get(pk=data["id"])
         listing = coach_api.get(run_url(run, "traces")).json()
-        assert [t["index"] for t in listing] == [0, 1, 2, 3]
+        assert listing["count"] == 4 and listing["next"] is None
+        assert [t["index"] for t in listing["results"]] == [0, 1, 2, 3]
+        assert "outcome" in listing["results"][0]
+        page = coach_api.get(run_url(run, "traces"), {"page_size": 3, "page": 2}).json()
+        assert [t["index"] for t in page["results"]] == [3] and page["previous"]
         first = coach_api.get(run_url(run, "first-trace")).json()
         assert first["index"] == 0 and first["episode"] == 0
         assert first["data"]["frames"] and "outcome" in first["data"]

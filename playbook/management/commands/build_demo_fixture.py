@@ -55,6 +55,20 @@ DEMO_CALLS = [
     ("play_reverse_pass", "40", ["1ST_ANY", "REDZONE"]),
 ]
 
+# The shipped files carry no jersey numbers; a coach's roster has them (lists, diagrams).
+DEMO_JERSEYS = {
+    "player_qb1": 7,
+    "player_center1": 55,
+    "player_wr1_1": 1,
+    "player_wr2_1": 80,
+    "player_wr3_1": 3,
+    "player_d1": 21,
+    "player_d2": 24,
+    "player_d3": 99,
+    "player_d4": 31,
+    "player_d5": 42,
+}
+
 # Parents before children; child rows in their stored order (pks are not written).
 DUMPED = [
     (Ruleset, ["name"]),
@@ -82,6 +96,12 @@ def demo_fixture_json():
         team = Team.objects.create(name=DEMO_NAME, slug=DEMO_SLUG)
         services.ruleset_create_default(team)
         fieldos_import(team=team, sources=sources_from_paths([SOURCE, RUNS]))
+        # The shipped scenarios embed the 40 x 80 "Standard 5v5" ruleset; the demo plays on
+        # one field, the team's default, unless a coach picks another for a scenario or a
+        # run (the engine's own demo loader ignores the embedded ruleset the same way).
+        Scenario.objects.filter(team=team).update(ruleset=None)
+        for external_id, number in DEMO_JERSEYS.items():
+            Player.objects.filter(team=team, external_id=external_id).update(jersey_number=number)
         plays = {p.external_id: p for p in Play.objects.filter(team=team)}
         services.playbook_write(
             team=team,

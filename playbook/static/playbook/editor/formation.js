@@ -19,17 +19,27 @@ export class FormationEditor extends Editor {
       if (this.rows.value(i, "y") === "") this.rows.set(i, "y", snap(spread[n % spread.length], 0.5));
       n += 1;
     }
-    const xs = this.spots().map((s) => s.x);
-    this.view = new View(this.node, {
-      xMin: Math.min(-12, Math.floor(Math.min(...xs, 0) / 5) * 5 - 3),
-      xMax: Math.max(18, Math.ceil(Math.max(...xs, 0) / 5) * 5 + 3),
-      yMin: -hw - 3,
-      yMax: hw + 3,
-    });
+    this.fit();
     this.help.textContent =
       "Drag a player; spots snap to half yards and fill the x/y boxes below. " +
       "The blue line is the line of scrimmage, the darker grass is out of bounds. " +
       "Save to keep the changes.";
+  }
+
+  /** The field and every typed spot, even one off the field (drawn in the grass past
+   *  the sideline, so a y of -20 shows where it is instead of vanishing). */
+  fit() {
+    const hw = this.config.rules.half_width;
+    const spots = this.spots();
+    const xs = spots.map((s) => s.x);
+    const ys = spots.map((s) => Math.abs(s.y));
+    const yMax = Math.max(hw + 3, Math.ceil(Math.max(...ys, 0)) + 2);
+    this.view = new View(this.node, {
+      xMin: Math.min(-12, Math.floor(Math.min(...xs, 0) / 5) * 5 - 3),
+      xMax: Math.max(18, Math.ceil(Math.max(...xs, 0) / 5) * 5 + 3),
+      yMin: -yMax,
+      yMax,
+    });
   }
 
   spots() {
@@ -53,6 +63,7 @@ export class FormationEditor extends Editor {
   }
 
   redraw() {
+    if (!this.drag) this.fit(); // never while dragging: the field would slide away
     this.clear();
     this.drawField(this.view);
     for (const s of this.spots()) {

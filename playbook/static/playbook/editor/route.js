@@ -11,7 +11,11 @@ export class RouteEditor extends Editor {
   setup() {
     this.rows = new Rows("breakpoints");
     this.align = this.config.align || { y: 0, role: "", play: "" };
-    this.y0 = this.align.y;
+    // Where the coach last lined the runner up for this route (the page reopens there);
+    // a route no play uses has no spot of its own to start from.
+    this.alignKey = `fieldos.route-align.${this.config.object ?? "new"}`;
+    const stored = this.storedAlign();
+    this.y0 = stored === null ? this.align.y : stored;
     this.selected = null;
     this.fit();
     const bar = this.toolbar;
@@ -19,8 +23,18 @@ export class RouteEditor extends Editor {
     this.alignInput = html(alignLabel, "input", { type: "number", step: "0.5", id: "fe-align", value: this.y0 });
     this.alignInput.addEventListener("input", () => {
       this.y0 = num(this.alignInput) || 0;
+      this.storeAlign(this.alignInput.value === "" ? null : this.y0);
       this.redraw();
     });
+    // a new route's spot goes with it once saved (the next page has its id)
+    if (this.config.object === null && this.form) {
+      this.form.addEventListener("submit", () => {
+        this.storeAlign(null);
+        try {
+          sessionStorage.setItem("fieldos.route-align.pending", String(this.y0));
+        } catch (error) { /* storage off: the spot is not remembered */ }
+      });
+    }
     const speedLabel = html(bar, "label", {}, "New legs at ");
     this.speedInput = html(speedLabel, "input", { type: "number", step: "0.5", min: "1", id: "fe-speed", value: "7" });
     speedLabel.append(" yd/s");
@@ -59,6 +73,29 @@ export class RouteEditor extends Editor {
       `(${this.config.human_speed} yd/s), in red impossible.`;
   }
 
+  storedAlign() {
+    try {
+      let value = localStorage.getItem(this.alignKey);
+      const pending = sessionStorage.getItem("fieldos.route-align.pending");
+      if (value === null && pending !== null && this.config.object !== null) {
+        value = pending; // the spot typed on the add page that created this route
+        localStorage.setItem(this.alignKey, pending);
+      }
+      sessionStorage.removeItem("fieldos.route-align.pending");
+      const y = value === null ? NaN : Number(value);
+      return Number.isFinite(y) ? y : null;
+    } catch (error) {
+      return null; // storage off (private mode): start from the play's spot
+    }
+  }
+
+  storeAlign(y) {
+    try {
+      if (y === null) localStorage.removeItem(this.alignKey);
+      else localStorage.setItem(this.alignKey, String(y));
+    } catch (error) { /* storage off: the spot is not remembered */ }
+  }
+
   points() {
     return this.rows
       .live()
@@ -73,6 +110,15 @@ export class RouteEditor extends Editor {
 
   checkRows() {
     this.checked = this.rows.live().filter((i) => !this.blank(i));
+    // A new route with nothing drawn yet has nothing wrong with it: "a route needs at
+    // least one breakpoint" waits until the coach has drawn one (or saves without).
+    if (this.checked.length === 0 && this.config.object === null) {
+      this.problems = {};
+      this.warned = null;
+      this.messages.replaceChildren();
+      html(this.messages, "p", { class: "fe-hint" }, "Click the field to draw the first breakpoint.");
+      return null;
+    }
     return this.checked.map((i) => ({
       x: num(this.rows.input(i, "x")),
       y: num(this.rows.input(i, "y")),

@@ -23,11 +23,7 @@ export class ScenarioEditor extends Editor {
       }
       if (!this.rows.value(i, "duty")) this.rows.set(i, "duty", "ZONE");
     }
-    let xMax = 25;
-    for (const d of this.defenders()) {
-      xMax = Math.max(xMax, d.x + 3, d.zone_x !== null && d.zone_radius !== null ? d.zone_x + d.zone_radius + 1 : 0);
-    }
-    this.view = new View(this.node, { xMin: -8, xMax: Math.ceil(xMax / 5) * 5, yMin: -hw - 3, yMax: hw + 3 });
+    this.fit();
     this.panel = html(null, "div", { class: "fe-panel" }); // beside the field, not above it
     this.messages.before(this.panel);
     this.help.textContent =
@@ -67,7 +63,23 @@ export class ScenarioEditor extends Editor {
     return this.rows.value(index, "slot") || "a defender";
   }
 
+  /** The field and every typed spot and zone, even off the field (a y of -20 is drawn
+   *  in the grass past the sideline instead of vanishing). */
+  fit() {
+    const hw = this.config.rules.half_width;
+    let xMax = 25;
+    let yMax = hw + 3;
+    for (const d of this.defenders()) {
+      const zone = d.zone_x !== null && d.zone_radius !== null;
+      xMax = Math.max(xMax, d.x + 3, zone ? d.zone_x + d.zone_radius + 1 : 0);
+      yMax = Math.max(yMax, Math.abs(d.y) + 2, zone && d.zone_y !== null ? Math.abs(d.zone_y) + 2 : 0);
+    }
+    yMax = Math.ceil(yMax);
+    this.view = new View(this.node, { xMin: -8, xMax: Math.ceil(xMax / 5) * 5, yMin: -yMax, yMax });
+  }
+
   redraw() {
+    if (!this.drag) this.fit(); // never while dragging: the field would slide away
     const view = this.view;
     const c = this.colours;
     this.clear();
