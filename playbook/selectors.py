@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from playbook.models import PlayAssignment
+from playbook.models import Play, PlayAssignment
 
 
 def attach_assignments(plays):
@@ -39,6 +39,17 @@ PLAY_ROW_FIELDS = (
     "motion_x",
     "motion_y",
     "motion_duration_ms",
+    "motion_kind",
+    "motion_at_snap",
+    "kind",
+    "ball_carrier",
+    "handoff_from",
+    "mesh_x",
+    "mesh_y",
+    "mesh_ms",
+    "run_path",
+    "trick_kind",
+    "trick_progression",
     "tags",
     "notes",
     "warnings",
@@ -69,16 +80,9 @@ class PlayRow:
     def pk(self):
         return self.id
 
-    @property
-    def motion(self):
-        if not self.motion_role:
-            return None
-        return {
-            "role": self.motion_role,
-            "x": self.motion_x,
-            "y": self.motion_y,
-            "duration_ms": self.motion_duration_ms,
-        }
+    # The model's own views of these columns, so a list row and a detail never differ.
+    motion = Play.motion
+    handoff = Play.handoff
 
 
 def play_rows(values):

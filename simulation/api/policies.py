@@ -199,6 +199,9 @@ class RecommendationSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, help_text="Why the data is not enough, said plainly."
     )
+    left_out = serializers.CharField(
+        required=False, help_text="Plays not offered here and why (a run inside a no-run zone)."
+    )
 
 
 class AdoptSerializer(serializers.Serializer):

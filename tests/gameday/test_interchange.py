@@ -21,7 +21,7 @@ from tests.gameday.conftest import sideline_for
 pytestmark = pytest.mark.django_db
 
 CHARTED = [
-    ("complete", 8, {"defense": 0}),
+    ("complete", 32, {"defense": 0}),  # past midfield: a new series, goal to go
     ("run", 4, {"defense_shell": "COVER3", "defense_coverage": "ZONE", "defense_rushers": 1}),
     ("incomplete", 0, {"defense": 1}),
     ("complete", 40, {"defense": 0}),  # a touchdown: the next snap is the try
@@ -154,7 +154,7 @@ def test_bad_snaps_name_the_game_the_snap_and_the_field_and_write_nothing(team):
     game["snaps"][1]["result"], game["snaps"][3]["yards"], game["date"] = "run", 3, "2026-09-12"
     with pytest.raises(FieldOSImportError) as refused:
         load(other, document)
-    assert any("snaps[2].down" in line and "4 downs" in line for line in refused.value.lines())
+    assert any("snaps[2].down" in line and "3 downs" in line for line in refused.value.lines())
     assert not Game.objects.filter(team=other).exists()
     assert not Snap.objects.filter(team=other).exists()
 

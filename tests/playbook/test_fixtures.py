@@ -128,7 +128,7 @@ class TestDemoFixture:
         load()
         book = Playbook.objects.get(team__slug="demo", name="Demo playbook")
         entries = list(book.entries.select_related("play"))
-        assert len(entries) == 8
+        assert len(entries) == 12
         assert {e.play.external_id for e in entries} == set(
             Play.objects.filter(team__slug="demo").values_list("external_id", flat=True)
         )
@@ -159,14 +159,14 @@ class TestSetupDemo:
     def test_creates_the_demo_and_is_idempotent(self, capsys):
         call_command("setup_demo")
         out = capsys.readouterr().out
-        assert "Demo team: 10 players, 9 formations, 34 routes, 8 plays, 8 scenarios" in out
+        assert "Demo team: 10 players, 9 formations, 35 routes, 12 plays, 8 scenarios" in out
         first = counts()
         call_command("setup_demo")
         assert counts() == first
         team = Team.objects.get(slug="demo")
         membership = Membership.objects.get(team=team)
         assert (membership.user.email, membership.role) == ("coach@fieldos.dev", Role.OWNER)
-        assert Playbook.objects.get(team=team).entries.count() == 8
+        assert Playbook.objects.get(team=team).entries.count() == 12
 
     def test_keeps_a_coachs_edits(self):
         call_command("setup_demo")
@@ -175,7 +175,7 @@ class TestSetupDemo:
         call_command("setup_demo")
         play.refresh_from_db()
         assert play.name == "Trips Flood (ours)"
-        assert Play.objects.filter(team__slug="demo").count() == 8
+        assert Play.objects.filter(team__slug="demo").count() == 12
 
     def test_demo_objects_start_with_a_version_to_return_to(self):
         call_command("setup_demo")

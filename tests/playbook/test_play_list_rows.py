@@ -44,7 +44,14 @@ def test_each_list_item_is_the_plays_detail(api, team):
     by_id = {item["id"]: item for item in listed}
     for play in (plain, routed, single):
         assert by_id[play.pk] == detail(api, team, play)
-    assert by_id[routed.pk]["motion"] == {"role": "WR3", "x": -2.5, "y": 4.0, "duration_ms": 800}
+    assert by_id[routed.pk]["motion"] == {
+        "role": "WR3",
+        "x": -2.5,
+        "y": 4.0,
+        "duration_ms": 800,
+        "kind": "",
+        "at_snap": False,
+    }
     assert by_id[routed.pk]["ruleset"] == ruleset.pk and by_id[plain.pk]["motion"] is None
     assert by_id[plain.pk]["created_at"].endswith("Z")
 

@@ -87,7 +87,7 @@ class TestSimulationForm:
 
     def test_the_situation_is_checked_against_the_field(self, coach_client, team, setup):
         errors = errors_of(coach_client.post(RUN_ADD, run_form(team, setup, down=5)))
-        assert "must be 1 to 4" in errors["down"]
+        assert "must be 1 to 3" in errors["down"]
         errors = errors_of(coach_client.post(RUN_ADD, run_form(team, setup, yardline=90)))
         assert "yards to the goal must be above 0" in errors["yardline"]
         assert not SimulationRun.objects.exists()
