@@ -2,11 +2,6 @@ import pytest
 from django.core.cache import cache
 from hypothesis import settings
 
-# Property tests draw their examples from a fixed seed: a statistical property checked on
-# a finite sample can fail on a rare draw, and a suite must not pass or fail by luck.
-settings.register_profile("fieldos", derandomize=True)
-settings.load_profile("fieldos")
-
 from tests.support.clients import client_for
 from tests.support.fixtures import (  # noqa: F401 (fixtures)
     anonymous_client,
@@ -26,6 +21,11 @@ from tests.support.fixtures import (  # noqa: F401 (fixtures)
     user,
 )
 from tests.support.probe import other_team_objects, team_objects  # noqa: F401 (fixtures)
+
+# Property tests draw their examples from a fixed seed: a statistical property checked on
+# a finite sample can fail on a rare draw, and a suite must not pass or fail by luck.
+settings.register_profile("fieldos", derandomize=True)
+settings.load_profile("fieldos")
 
 __all__ = ["client_for"]  # kept importable from here for older tests
 
