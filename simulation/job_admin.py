@@ -20,6 +20,16 @@ STATUS_COLOURS = {
 }
 
 
+def job_fieldsets(job, status, title, fields):
+    """A finished or running job's page: its status (and error, when there is one), what
+    it was asked, then who started it and when — the same frame for every kind of job."""
+    return (
+        (None, {"fields": [*status, *(["error"] if job.error else [])]}),
+        (title, {"fields": tuple(fields)}),
+        ("Who and when", {"fields": ("created_by", "created_at", "started_at", "finished_at")}),
+    )
+
+
 class JobColumns:
     """Status badge and progress bar for anything with a JobStatus (runs, policies,
     analyses), and the team column only for those who see several teams."""

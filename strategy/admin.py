@@ -15,7 +15,7 @@ from pictures import analysis_images as pictures
 from pictures.serving import AdminPictures
 from playbook.models import Scenario
 from simulation.drives.report import spot
-from simulation.job_admin import NONE, JobColumns
+from simulation.job_admin import NONE, JobColumns, job_fieldsets
 from strategy import services
 from strategy.models import Analysis, AnalysisKind
 from teams.scoping import TeamScopedAdmin
@@ -182,28 +182,21 @@ class AnalysisAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
                 ),
                 ("Simulation", {"fields": ("ruleset", "lineup", "episodes", "seed")}),
             )
-        status = ["team", "kind", "name", "status_badge", "progress_bar", "reused"]
-        if obj.error:
-            status.append("error")
-        return (
-            (None, {"fields": status}),
+        return job_fieldsets(
+            obj,
+            ["team", "kind", "name", "status_badge", "progress_bar", "reused"],
+            "What was asked",
             (
-                "What was asked",
-                {
-                    "fields": (
-                        "playbook",
-                        "plays_label",
-                        "mix_label",
-                        "opponent_playbook",
-                        "params_label",
-                        "ruleset",
-                        "lineup",
-                        "episodes",
-                        "seed",
-                    )
-                },
+                "playbook",
+                "plays_label",
+                "mix_label",
+                "opponent_playbook",
+                "params_label",
+                "ruleset",
+                "lineup",
+                "episodes",
+                "seed",
             ),
-            ("Who and when", {"fields": ("created_by", "created_at", "started_at", "finished_at")}),
         )
 
     def get_readonly_fields(self, request, obj=None):

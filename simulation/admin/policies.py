@@ -41,6 +41,7 @@ from simulation.admin.display import (
     yards,
 )
 from simulation.admin.start import StartPage, TrainingStartForm
+from simulation.job_admin import job_fieldsets
 from simulation.models import JobStatus, Policy
 from teams.models import EDITOR_ROLES
 from teams.scoping import TeamScopedAdmin
@@ -230,31 +231,22 @@ class PolicyAdmin(StartPage, JobColumns, TeamScopedAdmin):
         if obj is None:
             return super().get_fieldsets(request, obj)
         status = ["team", "name", "status_badge", "progress_bar", "episodes_done_label"]
-        if obj.error:
-            status.append("error")
         if obj.status == JobStatus.SUCCEEDED:  # a failed or unfinished one has nothing to say
             status.append("recommend_link")
-        return (
-            (None, {"fields": status}),
+        return job_fieldsets(
+            obj,
+            status,
+            "What was trained",
             (
-                "What was trained",
-                {
-                    "fields": (
-                        "playbook_link",
-                        "plays_links",
-                        "mix_table",
-                        "buckets_label",
-                        "algorithm_label",
-                        "episodes_label",
-                        "seed",
-                        "ruleset_label",
-                        "lineup_label",
-                    )
-                },
-            ),
-            (
-                "Who and when",
-                {"fields": ("created_by", "created_at", "started_at", "finished_at")},
+                "playbook_link",
+                "plays_links",
+                "mix_table",
+                "buckets_label",
+                "algorithm_label",
+                "episodes_label",
+                "seed",
+                "ruleset_label",
+                "lineup_label",
             ),
         )
 

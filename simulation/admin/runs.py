@@ -37,6 +37,7 @@ from simulation.admin.display import (
     yards,
 )
 from simulation.admin.start import SimulationStartForm, StartPage
+from simulation.job_admin import job_fieldsets
 from simulation.models import JobStatus, SimulationRun
 from simulation.services import (
     field_label,
@@ -203,30 +204,20 @@ class SimulationRunAdmin(StartPage, AdminPictures, JobColumns, TeamScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return super().get_fieldsets(request, obj)  # the start form's
-        status = ["team", "status_badge", "progress_bar"]
-        if obj is not None and obj.error:
-            status.append("error")
-        return (
-            (None, {"fields": status}),
+        return job_fieldsets(
+            obj,
+            ["team", "status_badge", "progress_bar"],
+            "What was simulated",
             (
-                "What was simulated",
-                {
-                    "fields": (
-                        "situation",
-                        "plays_links",
-                        "scenarios_links",
-                        "episodes_label",
-                        "seed",
-                        "traces_requested",
-                        "ruleset_label",
-                        "lineup_label",
-                        "input_versions",
-                    )
-                },
-            ),
-            (
-                "Who and when",
-                {"fields": ("created_by", "created_at", "started_at", "finished_at")},
+                "situation",
+                "plays_links",
+                "scenarios_links",
+                "episodes_label",
+                "seed",
+                "traces_requested",
+                "ruleset_label",
+                "lineup_label",
+                "input_versions",
             ),
         )
 
