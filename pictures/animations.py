@@ -176,8 +176,12 @@ def outcome_text(outcome: dict) -> str:
     """The line written on a replay's last frame."""
     result, target = outcome["result"], outcome.get("target")
     yards = f"{outcome['yards']:+.1f} yd"
-    if result == "COMPLETE":
-        text = f"{'TOUCHDOWN' if outcome.get('touchdown') else 'COMPLETE'} to {target}, {yards}"
+    if result in ("COMPLETE", "RUN"):
+        if result == "COMPLETE":
+            verb = "TOUCHDOWN to" if outcome.get("touchdown") else "COMPLETE to"
+        else:
+            verb = "TOUCHDOWN, run by" if outcome.get("touchdown") else "RUN by"
+        text = f"{verb} {target}, {yards}"
         if outcome.get("converted") and not outcome.get("touchdown"):
             text += ", first down"
         return text

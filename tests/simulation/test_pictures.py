@@ -146,6 +146,12 @@ def test_a_replay_is_drawn_on_the_field_the_trace_was_played_on(team):
             "INTERCEPTED, intended for WR3",
         ),
         ({"result": "INCOMPLETE", "target": None, "yards": 0.0}, "INCOMPLETE (thrown away)"),
+        # a run's replay said "INCOMPLETE, intended for WR3" over a 5-yard jet sweep
+        ({"result": "RUN", "target": "WR3", "yards": 5.34}, "RUN by WR3, +5.3 yd"),
+        (
+            {"result": "RUN", "target": "WR3", "yards": 21.0, "touchdown": True},
+            "TOUCHDOWN, run by WR3, +21.0 yd",
+        ),
     ],
 )
 def test_outcome_text(outcome, text):
