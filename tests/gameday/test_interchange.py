@@ -15,8 +15,8 @@ from playbook.interchange import (
     fieldos_import,
     sources_from_data,
 )
-from tests.factories import TeamFactory
 from tests.gameday.conftest import sideline_for
+from tests.support.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 

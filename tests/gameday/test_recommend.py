@@ -9,7 +9,7 @@ from simulation.learning import ArmStats
 from simulation.models import JobStatus, Policy
 from teams.models import Role
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, TeamFactory
+from tests.support.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from playbook.models import Play, Player, Route
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

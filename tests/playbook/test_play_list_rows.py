@@ -11,8 +11,8 @@ from django.urls import reverse
 from playbook.models import Play, Ruleset
 from teams.models import Role
 from tests.conftest import client_for
-from tests.factories import MembershipFactory
 from tests.playbook import builders as b
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from simulation import jobs, services
 from simulation.models import JobStatus, Priority, SimulationRun, SimulationSlice
 from teams.models import Role
 from tests.conftest import client_for
-from tests.factories import MembershipFactory
 from tests.playbook import builders as b
+from tests.support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

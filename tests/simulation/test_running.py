@@ -14,8 +14,8 @@ from simulation.engine.metrics import MetricsAggregator
 from simulation.models import Policy
 from teams.models import Role
 from tests.conftest import client_for
-from tests.factories import MembershipFactory
 from tests.playbook import builders as b
+from tests.support.factories import MembershipFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = demo.load_demo(ROOT / "fixtures" / "fieldos-demo")

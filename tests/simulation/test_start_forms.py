@@ -9,8 +9,8 @@ from playbook.models import Ruleset
 from playbook.services import playbook_write
 from simulation.models import JobStatus, Policy, SimulationRun
 from teams.models import Role
-from tests.factories import MembershipFactory, UserFactory
 from tests.playbook import builders as b
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
