@@ -378,6 +378,37 @@ class Play(TeamOwnedModel, WarningsMixin):
     notes = models.TextField(blank=True, default="", max_length=5000)
     search_text = models.TextField(blank=True, default="", editable=False)
 
+    # The plain fields besides name, references and rows, named once for the readers that
+    # copy them (the importer and exporter, the API list rows).
+    HANDOFF_FIELDS = (
+        "kind",
+        "ball_carrier",
+        "handoff_from",
+        "mesh_x",
+        "mesh_y",
+        "mesh_ms",
+        "run_path",
+        "trick_kind",
+        "trick_progression",
+    )
+    MOTION_FIELDS = (
+        "motion_role",
+        "motion_x",
+        "motion_y",
+        "motion_duration_ms",
+        "motion_kind",
+        "motion_at_snap",
+    )
+    PLAIN_FIELDS = (
+        "progression",
+        "max_time_to_throw_ms",
+        "scramble_allowed",
+        *MOTION_FIELDS,
+        *HANDOFF_FIELDS,
+        "tags",
+        "notes",
+    )
+
     def save(self, *args, **kwargs):
         self.search_text = " ".join([self.name, *map(str, self.tags), self.notes]).lower()
         super().save(*args, **kwargs)

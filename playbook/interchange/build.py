@@ -6,19 +6,7 @@ from football.duties import defenders_from_call
 from playbook import services, validation
 from playbook.constants import Duty
 from playbook.interchange.format import SCENARIO_FIELD, SCENARIO_FIELDS
-from playbook.models import Formation, Lineup, Route, Ruleset, default_ruleset
-
-HANDOFF_FIELDS = (
-    "kind",
-    "ball_carrier",
-    "handoff_from",
-    "mesh_x",
-    "mesh_y",
-    "mesh_ms",
-    "run_path",
-    "trick_kind",
-    "trick_progression",
-)
+from playbook.models import Formation, Lineup, Play, Route, Ruleset, default_ruleset
 
 
 class Skip(Exception):
@@ -140,7 +128,7 @@ class KindWriters:
             "motion_duration_ms": motion["duration_ms"],
             "motion_kind": motion["kind"],
             "motion_at_snap": motion["at_snap"],
-            **{f: spec[f] for f in HANDOFF_FIELDS},
+            **{f: spec[f] for f in Play.HANDOFF_FIELDS},
             "tags": spec["tags"],
             "notes": spec["notes"],
         }

@@ -93,29 +93,8 @@ ALLOWED = {
     | {"defender_assignments", "defender_players", "randomness", "situation_tags"},
     "playbooks": {"id", "name", "description", "entries"},
 }
-# The plain model fields a play and a scenario carry besides name, references and rows.
-PLAY_FIELDS = (
-    "progression",
-    "max_time_to_throw_ms",
-    "scramble_allowed",
-    "motion_role",
-    "motion_x",
-    "motion_y",
-    "motion_duration_ms",
-    "motion_kind",
-    "motion_at_snap",
-    "kind",
-    "ball_carrier",
-    "handoff_from",
-    "mesh_x",
-    "mesh_y",
-    "mesh_ms",
-    "run_path",
-    "trick_kind",
-    "trick_progression",
-    "tags",
-    "notes",
-)
+# The plain model fields a scenario carries besides name, references and rows (a play's
+# are Play.PLAIN_FIELDS).
 SCENARIO_FIELDS = (
     "coverage",
     "shell",

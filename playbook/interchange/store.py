@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 
 from playbook import services
-from playbook.interchange.format import MODELS, PLAY_FIELDS, RULES_PATH, SCENARIO_FIELDS
+from playbook.interchange.format import MODELS, RULES_PATH, SCENARIO_FIELDS
 from playbook.models import (
     Formation,
     Lineup,
@@ -57,7 +57,7 @@ def stored(kind, obj):
         rows = obj.breakpoint_data()
     elif kind == "plays":
         data.update(formation=obj.formation_id, ruleset=obj.ruleset_id)
-        data.update({f: getattr(obj, f) for f in PLAY_FIELDS})
+        data.update({f: getattr(obj, f) for f in Play.PLAIN_FIELDS})
         rows = [{"role": a.role, "route": a.route_id} for a in obj.assignments.all()]
     elif kind == "scenarios":
         data["ruleset"] = obj.ruleset_id
