@@ -59,9 +59,14 @@ KEEPER_READ_MS = 400.0
 # The designed path is run at the speed it is timed for; after the line the carrier
 # reads pursuit and runs at this share of his top speed (like a receiver after the catch).
 RUN_CARRY_SPEED_FACTOR = C.CARRY_SPEED_FACTOR
-# Within this distance of the line the carrier stops running his drawn path and reads
-# the pursuit (he hits the hole he sees).
+# Within this distance of the line, heading upfield, the carrier stops running his drawn
+# path and reads the pursuit (he hits the hole he sees). Not while his path still runs
+# across or back (a reverse or an end around meets the ball near the line, then turns).
 RUN_FREE_DEPTH_YD = 2.0
+# The ball changes hands when the carrier gets to the mesh point (within this reach), at
+# the designed time or later: a carrier who is late is waited for (the QB holds the ball)
+# rather than handed it from wherever he is.
+MESH_REACH_YD = 1.0
 # Some exchanges are bobbled (a pitch off the hands, a handoff taken on the hip): the
 # carrier stands at the mesh for BOBBLE_MS before he runs on. Z-score of the share.
 BOBBLE_Z = -1.2816  # Φ(-1.28) = 10 % of handoffs and pitches
@@ -272,7 +277,7 @@ def prepare_run(play, scenario, rules, offense_players, defense_players, situati
     motion = play.motion
     if motion is not None and motion.at_snap and motion.role == h.carrier:
         pp = _running_start_path(pp, index[h.carrier], play, route, offense_players, situation)
-    mesh_step = 0 if keeper else max(1, math.ceil(float(h.time_ms) / C.DT_MS))
+    mesh_step = 0 if keeper else _mesh_step(pp, index[h.carrier], h)
     end_ms = route.breakpoints[-1][2] if route.breakpoints else 0.0
     return PreparedRun(
         pp=pp,
@@ -283,6 +288,17 @@ def prepare_run(play, scenario, rules, offense_players, defense_players, situati
         keeper=keeper,
         illegal=kinds.no_run_zone(rules, situation.yardline) is not None,
     )
+
+
+def _mesh_step(pp, car, h):
+    """The step the ball changes hands: the designed time, or when the carrier gets within
+    MESH_REACH_YD of the mesh point if he is not there yet (else his closest approach)."""
+    designed = max(1, math.ceil(float(h.time_ms) / C.DT_MS))
+    if designed >= pp.n_steps:
+        return designed
+    gap = np.hypot(pp.step_x[car, designed:] - float(h.x), pp.step_y[car, designed:] - float(h.y))
+    there = np.nonzero(gap <= MESH_REACH_YD)[0]
+    return designed + int(there[0] if there.size else np.argmin(gap))
 
 
 def _running_start_path(pp, car, play, route, offense_players, situation):
@@ -400,7 +416,9 @@ def simulate_run_batch(pr: PreparedRun, normals, uniform, trace=None):
         at = np.minimum(np.maximum(late, np.minimum(step, pr.mesh_step)), pp.n_steps - 1)
         path_x, path_y = pp.step_x[car, at], pp.step_y[car, at]
         if handed:
-            free |= live & ((cx >= -RUN_FREE_DEPTH_YD) | (step > pr.path_end_step))
+            upfield = path_x > pp.step_x[car, np.maximum(at - 1, 0)]
+            near = (cx >= -RUN_FREE_DEPTH_YD) & upfield
+            free |= live & (near | (step > pr.path_end_step))
             crossed_ms = np.where((cx >= 0.0) & np.isinf(crossed_ms), t_ms, crossed_ms)
         on_path = ~free
         if on_path.any():
