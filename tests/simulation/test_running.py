@@ -92,7 +92,7 @@ def test_the_ball_changes_hands_at_the_mesh_point_not_wherever_the_carrier_is():
     outcomes = run(play, scenario, n=4, traces=1)
     trace = outcomes.traces[0]
     assert trace["events"]["handoff"] == pr.mesh_step * 50
-    handed = [f for f in trace["frames"] if f["t_ms"] >= trace["events"]["handoff"]][0]
+    handed = next(f for f in trace["frames"] if f["t_ms"] >= trace["events"]["handoff"])
     assert np.hypot(handed["ball"][0] - h.x, handed["ball"][1] - h.y) <= 1.5
 
 
