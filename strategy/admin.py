@@ -27,6 +27,7 @@ FORM_FIELDS = {
     "mix": "scenarios",
     "our_mix": "scenarios",
     "situation": "down",
+    "late_game": "margin",
     "opponent_plays": "opponent_playbook",
 }
 
@@ -49,6 +50,15 @@ class AnalysisStartForm(forms.ModelForm):
         help_text="Call mix: a known defense (one of the selected). Empty: against the mix.",
     )
     dice = forms.IntegerField(initial=6, min_value=2, max_value=20, help_text="Wristband die.")
+    margin = forms.IntegerField(
+        required=False,
+        help_text="Call mix, late-game mode: our score minus theirs. Empty: no late-game ranking.",
+    )
+    drives_after = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Late-game mode: drives left after this one, both teams' (0: the last drive).",
+    )
     games = forms.IntegerField(required=False, min_value=1, help_text="Season / stress test.")
     drives_per_team = forms.IntegerField(initial=8, min_value=1, max_value=services.MAX_DRIVES)
     coordinator = forms.ChoiceField(
@@ -112,6 +122,12 @@ class AnalysisStartForm(forms.ModelForm):
             if None in situation.values():
                 self.add_error("down", "A call mix needs down, distance and yards to goal.")
                 return data
+        late_game = None
+        if kind == AnalysisKind.CALL_MIX and data.get("margin") is not None:
+            if data.get("drives_after") is None:
+                self.add_error("drives_after", "Late-game mode needs the drives left.")
+                return data
+            late_game = {"margin": data["margin"], "drives_after": data["drives_after"]}
         self.kwargs = {
             "kind": kind,
             "plays": list(data.get("plays") or []),
@@ -124,6 +140,7 @@ class AnalysisStartForm(forms.ModelForm):
             "situation": situation,
             "defense": data.get("defense"),
             "dice": data.get("dice") or 6,
+            "late_game": late_game,
             "opponent_playbook": data.get("opponent_playbook"),
             "games": data.get("games"),
             "drives_per_team": data.get("drives_per_team") or 8,
@@ -175,7 +192,20 @@ class AnalysisAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
                     "Our offense and the defenses it faces",
                     {"fields": ("playbook", "plays", "scenarios", "weights")},
                 ),
-                ("Call mix", {"fields": ("down", "distance", "yards_to_goal", "defense", "dice")}),
+                (
+                    "Call mix",
+                    {
+                        "fields": (
+                            "down",
+                            "distance",
+                            "yards_to_goal",
+                            "defense",
+                            "dice",
+                            "margin",
+                            "drives_after",
+                        )
+                    },
+                ),
                 (
                     "Season and stress test",
                     {"fields": ("opponent_playbook", "games", "drives_per_team", "coordinator")},
@@ -340,6 +370,15 @@ class AnalysisAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
                 for k, v in sorted(mix["pure_vs_best_response"].items(), key=lambda kv: -kv[1])
             ]
             out["wristband_url"] = self.picture_url(analysis, "wristband", "pdf")
+            if late := r.get("late_game"):
+                out["late"] = {
+                    **late,
+                    "best": plays.get(late["best_play"], late["best_play"]),
+                    "ep_best": plays.get(late["ep_best_play"], late["ep_best_play"]),
+                    "rows": [
+                        {**row, "name": plays.get(row["play"], row["play"])} for row in late["rows"]
+                    ],
+                }
         elif analysis.kind == AnalysisKind.SEASON:
             game, L = r["game"], r["field_length"]
             out["season"] = r["season"]

@@ -29,6 +29,7 @@ from simulation.drives import (
     season_report,
     simulate_games,
     stress_test,
+    wp,
 )
 from simulation.drives.report import situation_text
 from simulation.drives.rules import TD
@@ -246,6 +247,7 @@ def analysis_prepare(
     games=None,
     drives_per_team=8,
     coordinator="fictitious",
+    late_game=None,
 ) -> Inputs:
     """Check an analysis's inputs (ids of the team only, at least 2 plays, weights above
     0, a situation of the ruleset, bounded work); ValidationError keyed by field."""
@@ -294,6 +296,8 @@ def analysis_prepare(
             else:
                 params["defense"] = _pk(defense)
         params["dice"] = _count(errors, "dice", dice, 2, 20, "Dice faces")
+        if late_game is not None:
+            params["late_game"] = _late_game(late_game, errors)
     if kind in OPPONENT_KINDS:
         opponent_playbook = _one(
             Playbook, team, opponent_playbook, "opponent_playbook", errors, "playbook"
@@ -330,6 +334,25 @@ def analysis_prepare(
     if errors:
         raise ValidationError(dict(errors))
     return inputs
+
+
+def _late_game(late_game, errors):
+    """Late-game mode: the score margin (ours minus theirs) and the drives after this one."""
+    if not isinstance(late_game, dict):
+        errors.add("late_game", "Give margin and drives_after.")
+        return None
+    margin = _count(
+        errors, "late_game", late_game.get("margin"), -wp.MAX_MARGIN, wp.MAX_MARGIN, "The margin"
+    )
+    after = _count(
+        errors,
+        "late_game",
+        late_game.get("drives_after"),
+        0,
+        wp.MAX_DRIVES_AFTER,
+        "Drives after this one",
+    )
+    return {"margin": margin, "drives_after": after}
 
 
 def _situation(situation, rules, errors):
@@ -450,6 +473,7 @@ def _stored_inputs(analysis) -> Inputs:
             games=p.get("games"),
             drives_per_team=p.get("drives_per_team", 8),
             coordinator=p.get("coordinator", "fictitious"),
+            late_game=p.get("late_game"),
         )
         inputs.opponent_playbook = analysis.opponent_playbook  # its name labels the opponent
         return inputs
@@ -509,12 +533,18 @@ def run_call_mix(inputs, ours, theirs, step):
     p = inputs.params
     down, distance, ytg = p["down"], p["distance"], p["yards_to_goal"]
     defense = str(p["defense"]) if p.get("defense") else None
-    return {
+    result = {
         "situation_text": situation_text(model.rules.L, down, distance, ytg),
         "ranking": rank_calls(model, down, distance, ytg, defense),
         "mix": call_mix(model, down, distance, ytg, p["dice"]),
         "names": _names(ours),
     }
+    if p.get("late_game"):
+        late = p["late_game"]
+        result["late_game"] = wp.late_game(
+            model, down, distance, ytg, late["margin"], late["drives_after"], defense
+        )
+    return result
 
 
 def _drive_ends(result, game):

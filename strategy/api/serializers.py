@@ -17,6 +17,14 @@ class AnalysisSituationSerializer(serializers.Serializer):
     yards_to_goal = serializers.FloatField(help_text="Yards to the goal line.")
 
 
+class AnalysisLateGameSerializer(serializers.Serializer):
+    margin = serializers.IntegerField(help_text="Our score minus theirs, now.")
+    drives_after = serializers.IntegerField(
+        help_text="Drives left in the game after this one, both teams' (theirs comes next): "
+        "0 = this is the last drive."
+    )
+
+
 class AnalysisCreateSerializer(serializers.Serializer):
     """What to analyse. Ids are looked up in the team of the URL (services check them)."""
 
@@ -47,6 +55,11 @@ class AnalysisCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="call_mix: one known defense of the mix.", **ID
     )
     dice = serializers.IntegerField(default=6, help_text="call_mix: faces of the wristband die.")
+    late_game = AnalysisLateGameSerializer(
+        required=False,
+        help_text="call_mix: rank the calls by the chance to win, given the score and the "
+        "drives left, beside expected points.",
+    )
     opponent_playbook = serializers.IntegerField(
         required=False, allow_null=True, help_text="season, stress_test: their offense.", **ID
     )

@@ -16,7 +16,6 @@ from simulation.drives import (
     DriveRules,
     Grid,
     TeamSpec,
-    TransitionTable,
     advance,
     build_models,
     call_mix,
@@ -45,6 +44,7 @@ from simulation.drives.rules import (
     TD,
     TOUCHDOWN,
 )
+from tests.support.drives import FOUR_DOWNS, table
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD = DriveRules.from_mapping(
@@ -56,28 +56,6 @@ STANDARD = DriveRules.from_mapping(
         "downs_to_convert": 3,
     }
 )
-
-
-# The hand-made rule and solver cases below were written for four downs a series (the
-# count many local leagues play); NFL FLAG itself plays three, tested on its own.
-FOUR_DOWNS = DriveRules(downs_to_convert=4)
-
-
-def table(outcomes, rules=FOUR_DOWNS, cells=None):
-    """A hand-made table: outcomes[p][d] is a list of (kind, value) samples, the same at
-    every yard-line cell."""
-    cells = [1, 2, 3, 5, 10, 20, rules.L] if cells is None else cells
-    P, D = len(outcomes), len(outcomes[0])
-    N = max(len(o) for row in outcomes for o in row)
-    kind = np.zeros((P, D, len(cells), N), dtype=np.int64)
-    value = np.zeros_like(kind)
-    for p, row in enumerate(outcomes):
-        for d, samples in enumerate(row):
-            reps = (samples * N)[:N]
-            kind[p, d] = np.array([k for k, _ in reps])
-            value[p, d] = np.array([v for _, v in reps])
-    names = ([f"P{p}" for p in range(P)], [f"D{d}" for d in range(D)])
-    return TransitionTable.from_samples(*names, cells, kind, value)
 
 
 def one(kind, value=0):
