@@ -67,9 +67,8 @@ class TeamSpec:
 def default_cells(rules: DriveRules) -> np.ndarray:
     """Yard-line cells: dense inside the 10 (the end line squeezes the defense), then
     15/20/30, plus the tries and the drive start. A state between two cells plays the
-    one beyond it (a 1st & goal at the 25 plays the 30's sample). A cell at the 25
-    (midfield under NFL FLAG) was tried: its EP came out 1.5 against 2.7 at the 30 and
-    2.8 at the 20, a defect of the midfield state still to be found (docs/drives.md).
+    one beyond it (a 1st & goal at the 25 plays the 30's sample; a cell at the 25 moves
+    its EP by 0.04, docs/drives.md, "The midfield cell").
     Past the deepest cell the deepest one is used: far from the goal the end line is out
     of reach of every route."""
     L = rules.L
