@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from pictures import analysis_images as pictures
 from pictures.serving import AdminPictures
 from playbook.models import Scenario
+from simulation.drives import wp
 from simulation.drives.report import spot
 from simulation.job_admin import NONE, JobColumns, job_fieldsets
 from strategy import services
@@ -307,7 +308,12 @@ class AnalysisAdmin(AdminPictures, JobColumns, TeamScopedAdmin):
 
     @admin.display(description="parameters")
     def params_label(self, analysis):
-        return ", ".join(f"{k}: {v}" for k, v in analysis.params.items()) or NONE
+        def words(key, value):
+            if key == "late_game" and isinstance(value, dict):
+                return f"late game: {wp.score_text(value['margin'], value['drives_after'])}"
+            return f"{key}: {value}"
+
+        return ", ".join(words(k, v) for k, v in analysis.params.items()) or NONE
 
     # --- the report ---------------------------------------------------------------------
 

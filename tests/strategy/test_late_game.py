@@ -92,5 +92,6 @@ def test_the_admin_asks_and_shows_the_late_game_ranking(client, demo, capture):
     text = page.content.decode()
     assert "Late game: down 4, the last drive of the game" in text
     assert "Win probability" in text
+    assert "late game: down 4, the last drive of the game" in text  # the asked parameters
     best = analysis.result["late_game"]["best_play"]
     assert next(p.name for p in demo.plays if p.pk == int(best)) in text
