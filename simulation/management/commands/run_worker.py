@@ -98,7 +98,8 @@ class ResilientWorker(db_worker.Worker):
 class Command(db_worker.Command):
     help = (
         "Run a background worker (django-tasks' db_worker) that retries with backoff when "
-        "the database is locked and recovers dead workers' simulations and trainings every "
+        "the database is locked, recovers dead workers' simulations and trainings and undoes "
+        "imports whose process died, every "
         "--recover-every seconds. --supervise runs it as a child process and restarts it "
         "whenever it exits (what `make run` uses)."
     )
