@@ -68,6 +68,20 @@ def _opened_while_reading(sender, connection, **kwargs):
         connection.transaction_mode = None
 
 
+def own_transactions(view):
+    """Mark a view (function, method or class) that commits in steps of its own — an
+    import writes in chunks so it does not hold SQLite's write lock throughout
+    (playbook/interchange/journal.py): AtomicWritesMiddleware leaves it alone."""
+    view.own_transactions = True
+    return view
+
+
+def _own_transactions(view_func):
+    return getattr(view_func, "own_transactions", False) or getattr(
+        getattr(view_func, "cls", None), "own_transactions", False
+    )
+
+
 class AtomicWritesMiddleware:
     """A request that may write (POST, PUT, PATCH, DELETE) runs its view in one
     transaction, rolled back when the view fails or answers an API error — what
@@ -88,7 +102,7 @@ class AtomicWritesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in READ_METHODS:
+        if request.method in READ_METHODS or _own_transactions(view_func):
             return None
         with transaction.atomic():
             response = view_func(request, *view_args, **view_kwargs)

@@ -179,6 +179,8 @@ def write_game(w, item_id, spec, where):
                 _note(w, where, f"{taken}; skipped: the team's game is kept as it is")
                 return other, "unchanged"
             _note(w, where, f"{taken}; imported as a second game that day")
+    if instance is not None:
+        w.journal.changing(instance)  # kept as it is, for an import that fails
     try:
         game = services.game_import_write(
             team=w.team,

@@ -61,6 +61,9 @@ class Game(models.Model):
 
     history = HistoricalRecords(bases=[HistoryExtras])
     history_rows = None  # snaps keep their own history
+    # The rows that belong to a game: an import that fails writes them back with it
+    # (playbook/interchange/journal.py).
+    import_children = ("snaps",)
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -19,7 +19,7 @@ from playbook.constants import (
     Shell,
     Side,
 )
-from teams.models import TeamOwnedModel
+from teams.models import Team, TeamOwnedModel
 
 
 def between(low, high):
@@ -623,6 +623,40 @@ class PlaybookEntry(models.Model):
 
     def deletion_owner(self):
         return self
+
+
+class ImportJournal(models.Model):
+    """An import that writes in chunks, one transaction each, while it runs: what it
+    created and changed so far (its entries), so that a failure — or a process that
+    died mid-import — is undone and the import stays all or nothing
+    (playbook/interchange/journal.py, docs/import-export.md)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(help_text="When its last chunk was committed.")
+    host = models.CharField(max_length=255, blank=True, default="")
+    pid = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self):
+        return f"Import #{self.pk} into team {self.team_id} (pid {self.pid} on {self.host})"
+
+
+class ImportJournalEntry(models.Model):
+    """One object an import wrote: created (undo deletes it) or changed (`before` holds
+    its row and child rows as they were; undo writes them back), or the team's derived
+    state (`model` "state": default flags and warnings) before the first change."""
+
+    journal = models.ForeignKey(ImportJournal, on_delete=models.CASCADE, related_name="entries")
+    model = models.CharField(max_length=100)  # "playbook.play", or "state"
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created = models.BooleanField(default=False)
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
 
 
 def default_ruleset(team):

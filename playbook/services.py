@@ -32,9 +32,10 @@ from playbook.models import (
     default_ruleset,
 )
 
-# Asked before an object is deleted: receivers (the simulation app) answer with the
-# queued or running jobs that still use it, so the delete is refused naming them
-# instead of leaving a job with an input that is gone. The playbook knows no jobs.
+# Asked before an object is deleted: receivers (simulation for runs and trainings,
+# strategy for analyses) answer with the queued or running jobs that still use it, so
+# the delete is refused naming them instead of leaving a job with an input that is gone.
+# The playbook knows no jobs.
 jobs_using = Signal()
 
 
@@ -44,8 +45,13 @@ def delete_blocking_jobs(obj):
 
 
 def in_use_by_jobs_message(obj, jobs):
-    """'Play 'Trips Flood' is in use by run 12 (running): …' for a refused delete."""
-    names = ", ".join(f"run {job.pk} ({job.get_status_display().lower()})" for job in jobs)
+    """'Play 'Trips Flood' is in use by run 12 (running): …' for a refused delete; each
+    job model names itself with `job_noun` (run, training, analysis)."""
+    names = ", ".join(
+        f"{getattr(job, 'job_noun', job._meta.verbose_name)} {job.pk} "
+        f"({job.get_status_display().lower()})"
+        for job in jobs
+    )
     return (
         f"{obj._meta.verbose_name.capitalize()} '{obj}' is in use by {names}. Wait until "
         "it finishes or cancel it, then delete."

@@ -7,6 +7,7 @@ class SimulationConfig(AppConfig):
 
     def ready(self):
         from playbook.services import jobs_using
-        from simulation import snapshot
+        from simulation import in_use, snapshot
 
         jobs_using.connect(snapshot.on_jobs_using, dispatch_uid="simulation_runs_using")
+        jobs_using.connect(in_use.on_jobs_using, dispatch_uid="simulation_policies_using")

@@ -65,6 +65,8 @@ class Priority(models.IntegerChoices):
 
 
 class SimulationRun(Job):
+    job_noun = "run"  # how a refused delete names it (playbook.services)
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -153,6 +155,8 @@ class Policy(HeartbeatJob):
 
     `mix`: [{"scenario": id, "weight": w}] (the defense mix); `stats`: per bucket, per
     play, the arm statistics (JSON, never pickle); `curve`: the learning curve."""
+
+    job_noun = "training"  # how a refused delete names it (playbook.services)
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(

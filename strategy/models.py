@@ -22,6 +22,8 @@ class AnalysisKind(models.TextChoices):
 
 
 class Analysis(HeartbeatJob):
+    job_noun = "analysis"  # how a refused delete names it (playbook.services)
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

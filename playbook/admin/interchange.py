@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import slugify
 
+from config.middleware import own_transactions
 from playbook.interchange import (
     ON_CONFLICT,
     FieldOSImportError,
@@ -94,6 +95,7 @@ class ImportExportPages:
     def _teams(self, request, roles=None):
         return self._scope(request, Team.objects.order_by("name"), path="", roles=roles)
 
+    @own_transactions  # the import commits in chunks (playbook/interchange/journal.py)
     def import_view(self, request):
         teams = self._teams(request, EDITOR_ROLES)
         if not teams.exists():

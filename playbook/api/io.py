@@ -22,6 +22,7 @@ from rest_framework.utils import json
 from rest_framework.views import APIView
 
 from config.api import error_body
+from config.middleware import own_transactions
 from config.parsers import SafeJSONParser
 from playbook.interchange import (
     KINDS,
@@ -117,6 +118,7 @@ def _refused(errors, detail):
     return Response(error_body(400, "invalid", detail, errors), status=status.HTTP_400_BAD_REQUEST)
 
 
+@own_transactions  # the import commits in chunks (playbook/interchange/journal.py)
 class ImportView(TeamScopedMixin, APIView):
     parser_classes = [ImportJSONParser, MultiPartParser]
 

@@ -38,6 +38,7 @@ class KindWriters:
             ruleset = self.done["rules"][item_id]
             if ruleset.is_default == flag:
                 continue
+            self.journal.changing(ruleset)
             if flag:
                 services.ruleset_make_default(ruleset)
             else:
@@ -66,6 +67,7 @@ class KindWriters:
             and not Lineup.objects.filter(team=self.team, is_default=True).exists()
         ):
             lineup = services.lineup_build_default(self.team)
+            self.journal.created(lineup)
             self.status["lineups"][f"(default lineup '{lineup.name}')"] = "created"
 
     def _formations(self, spec, where):

@@ -10,14 +10,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from playbook.interchange import extensions, store
 from playbook.interchange.build import KindWriters, Skip
 from playbook.interchange.format import KINDS, ROWS, SINGULAR
+from playbook.interchange.journal import NoJournal
 
 RENAME, SKIP, FAIL = ON_CONFLICT = ("rename", "skip", "fail")
 MAX_NAME = 120  # the models' name length
 
 
 class Writer(KindWriters):
-    def __init__(self, team, reader, summary, on_conflict=RENAME):
+    def __init__(self, team, reader, summary, on_conflict=RENAME, journal=None):
         self.team, self.defs, self.summary = team, reader.defs, summary
+        # What is written goes into the undo journal; an object that exists is kept as
+        # it was (journal.changing) before it is written (journal.py).
+        self.journal = journal if journal is not None else NoJournal()
         self.on_conflict = on_conflict
         self.rule_defaults = reader.rule_defaults
         self.errors = {}
@@ -63,15 +67,21 @@ class Writer(KindWriters):
             for item_id, (spec, where) in self.defs[kind].items():
                 try:
                     if extra is not None:
+                        # an extra kind calls self.journal.changing(obj) before it
+                        # writes an object that exists
                         obj, status = extra.write(self, item_id, spec, where)
                         self.done[kind][item_id], self.status[kind][item_id] = obj, status
+                        if status == "created":
+                            self.journal.created(obj)
                     else:
                         self.save(kind, item_id, where, getattr(self, f"_{kind}")(spec, where))
                 except Skip:
                     self.done[kind][item_id] = None
+                self.journal.step()
             after = getattr(self, f"_after_{kind}", None)
             if after:
                 after()
+                self.journal.step()
         for kind in KINDS:
             counts = self.summary.kinds[kind]
             for status in self.status[kind].values():
@@ -91,6 +101,8 @@ class Writer(KindWriters):
         ) == store.comparable(values):
             status, obj = "unchanged", instance
         else:
+            if instance is not None:
+                self.journal.changing(instance)
             try:
                 obj = store.write_object(kind, self.team, values, instance)
             except ValidationError as exc:
@@ -100,6 +112,8 @@ class Writer(KindWriters):
                         self.error(where, path, message)
                 raise Skip from None
             status = "updated" if instance is not None else "created"
+            if instance is None:
+                self.journal.created(obj)
             if instance is not None and instance.name != obj.name:
                 self.by_name[kind].pop(instance.name, None)
         self.by_id[kind][item_id] = self.by_name[kind][obj.name] = obj

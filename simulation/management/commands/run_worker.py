@@ -15,6 +15,7 @@ from django.db.utils import OperationalError
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
 
+from playbook.interchange import journal as import_journal
 from simulation import jobs, policies, services
 
 logger = logging.getLogger("fieldos.worker")
@@ -26,8 +27,12 @@ HEALTHY_AFTER = 60.0  # seconds of work without an error reset the backoff
 
 def recover_once():
     """One pass of the recovery cron would run: slices and trainings whose worker died
-    (no progress for simulation's STALE_AFTER), tasks that were lost, and the task
-    queue's rows a dead worker left running."""
+    (no progress for simulation's STALE_AFTER), tasks that were lost, the task queue's
+    rows a dead worker left running, and imports whose process died half-way (undone
+    from their journal, playbook/interchange/journal.py)."""
+    imports = import_journal.recover()
+    if imports:
+        logger.warning("Undid %d import(s) whose process died half-way.", imports)
     requeued, failed = services.simulation_recover_stale()
     trainings_failed = policies.policy_recover_stale()
     trainings_requeued = policies.policy_requeue_lost()
@@ -93,7 +98,8 @@ class ResilientWorker(db_worker.Worker):
 class Command(db_worker.Command):
     help = (
         "Run a background worker (django-tasks' db_worker) that retries with backoff when "
-        "the database is locked and recovers dead workers' simulations and trainings every "
+        "the database is locked, recovers dead workers' simulations and trainings and undoes "
+        "imports whose process died, every "
         "--recover-every seconds. --supervise runs it as a child process and restarts it "
         "whenever it exits (what `make run` uses)."
     )
