@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config.api import conflict
+from config.api import EncodedListMixin, conflict
 from pictures import run_images as images
 from pictures import serving as img
 from simulation import services
@@ -23,6 +23,7 @@ from teams.scoping import TeamScopedMixin
 @extend_schema(tags=["simulations"])
 class SimulationRunViewSet(
     img.PictureEndpoints,
+    EncodedListMixin,
     TeamScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
