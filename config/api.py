@@ -2,6 +2,7 @@
 
 Kept free of view imports: DRF imports this module while building its views."""
 
+import json
 import logging
 
 from django.conf import settings
@@ -9,9 +10,11 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, renderers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
@@ -21,6 +24,66 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+# --- lists rendered row by row ----------------------------------------------
+# A page of 500 plays as nested dicts and lists is ~10,000 container objects, all alive
+# until the response is rendered. The collector counts them: they trigger its young
+# collections, the ones still alive move to the oldest generation, and every ~15 such
+# requests a full collection walks the whole heap of the process (50-200 ms: the p95
+# of benchmarks/api_bench.py). Encoding each row as soon as it is made leaves one string
+# per row alive instead; the JSON is the same as DRF's.
+
+
+class EncodedRows(list):
+    """A list's rows, each already JSON text (a str); JSONRenderer writes them as they are."""
+
+
+def encode_row(data):
+    """One row as DRF's JSONRenderer writes it (its settings: compact, UTF-8, NaN)."""
+    return json.dumps(
+        data,
+        cls=JSONEncoder,
+        ensure_ascii=not api_settings.UNICODE_JSON,
+        allow_nan=not api_settings.STRICT_JSON,
+        separators=(",", ":") if api_settings.COMPACT_JSON else None,
+    )
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer; a page whose `results` are EncodedRows (or EncodedRows on
+    their own) is joined from the encoded rows."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("results") if isinstance(data, dict) else data
+        if not isinstance(rows, EncodedRows):
+            return super().render(data, accepted_media_type, renderer_context)
+        joined = ("[" + ",".join(rows) + "]").encode()
+        if rows is data:
+            return joined
+        rest = {key: value for key, value in data.items() if key != "results"}
+        head = super().render(rest, accepted_media_type, renderer_context).rstrip()
+        return head[:-1] + (b"," if rest else b"") + b'"results":' + joined + b"}"
+
+
+class EncodedListMixin:
+    """`list` that encodes each row as soon as it is serialized (see EncodedRows): the
+    same JSON and queries as DRF's ListModelMixin, without the page's tree of objects."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        objects = queryset if page is None else page
+        # What ListSerializer.to_representation does, row by row: the child keeps its
+        # parent, so a field that looks something up once per page still can.
+        child = self.get_serializer(objects, many=True).child
+        rows = EncodedRows(encode_row(child.to_representation(obj)) for obj in objects)
+        if page is None:
+            return Response(rows)
+        # The view outlives the request in reference cycles (request <-> view): without
+        # this its paginator would keep the page's objects alive until a collection.
+        self.paginator.page.object_list = ()
+        return self.get_paginated_response(rows)
 
 
 def _flatten(detail):

@@ -1,21 +1,31 @@
 """Reads that need more than a queryset."""
 
+import json
 from collections import defaultdict
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from playbook.models import Play, PlayAssignment
 
 
-def attach_assignments(plays):
-    """Give each play `assignment_rows` ([{role, route, route_name}]) from one query of
-    plain tuples — a list of 500 plays would otherwise build 2,500 model instances."""
+def assignment_rows(play_ids):
+    """{play id: [{role, route, route_name}]} from one query of plain tuples — a list of
+    500 plays would otherwise build 2,500 model instances."""
     rows = defaultdict(list)
     found = (
-        PlayAssignment.objects.filter(play__in=[p.pk for p in plays])
+        PlayAssignment.objects.filter(play__in=play_ids)
         .order_by("id")
         .values_list("play_id", "role", "route_id", "route__name")
     )
     for play_id, role, route_id, route_name in found:
         rows[play_id].append({"role": role, "route": route_id, "route_name": route_name})
+    return rows
+
+
+def attach_assignments(plays):
+    """Give each play `assignment_rows` (see assignment_rows)."""
+    rows = assignment_rows([p.pk for p in plays])
     for play in plays:
         play.assignment_rows = rows[play.pk]
     return plays
@@ -37,6 +47,10 @@ PLAY_ROW_FIELDS = (
 )
 
 
+# Stored as JSON: read as their text and decoded one row at a time (play_rows).
+PLAY_ROW_JSON = ("progression", "trick_progression", "tags", "warnings")
+
+
 class _Named:
     __slots__ = ("name",)
 
@@ -51,11 +65,16 @@ class PlayRow:
 
     __slots__ = (*(f for f in PLAY_ROW_FIELDS if "__" not in f), "formation", "assignment_rows")
 
-    def __init__(self, values):
+    def __init__(self, values, formation=None):
         for field in PLAY_ROW_FIELDS:
-            if "__" not in field:
+            if "__" in field:
+                continue
+            if field in PLAY_ROW_JSON and f"{field}__text" in values:  # from play_values
+                text = values[f"{field}__text"]
+                setattr(self, field, None if text is None else json.loads(text))
+            else:
                 setattr(self, field, values[field])
-        self.formation = _Named(values["formation__name"])
+        self.formation = formation or _Named(values["formation__name"])
 
     @property
     def pk(self):
@@ -66,6 +85,23 @@ class PlayRow:
     handoff = Play.handoff
 
 
+def play_values(queryset):
+    """`queryset.values()` of PLAY_ROW_FIELDS with the JSON columns as their text: a dict of
+    plain strings and numbers is not tracked by Python's collector, one holding decoded
+    lists is (see config.api.EncodedRows for why a page's live objects matter)."""
+    plain = [f for f in PLAY_ROW_FIELDS if f not in PLAY_ROW_JSON]
+    text = {f"{f}__text": Cast(f, TextField()) for f in PLAY_ROW_JSON}
+    return queryset.values(*plain, **text)
+
+
 def play_rows(values):
-    """PlayRows (with their assignment rows) of `values` dicts of PLAY_ROW_FIELDS."""
-    return attach_assignments([PlayRow(v) for v in values])
+    """PlayRows of `values` (a page of play_values), made one at a time as they are read,
+    with their assignment rows (one query for the whole page, before the first row)."""
+    values = list(values)
+    rows = assignment_rows([v["id"] for v in values])
+    formations = {}  # one per name, not one per play
+    for v in values:
+        name = v["formation__name"]
+        row = PlayRow(v, formations.get(name) or formations.setdefault(name, _Named(name)))
+        row.assignment_rows = rows[row.id]
+        yield row

@@ -5,14 +5,16 @@
 # `manage.py db_worker`, the demo team; then locust headless. Everything is stopped and
 # deleted on exit. Exits non-zero when a request failed or a server process logged a
 # traceback.
-# Env: LOAD_USERS (50), LOAD_SPAWN_RATE (10), LOAD_TIME (60, seconds), LOAD_WORKERS (4),
-# LOAD_THREADS (4 per worker), LOAD_SUMMARY (a path: keep the figures there as JSON).
+# Env: LOAD_USERS (100), LOAD_SPAWN_RATE (10), LOAD_TIME (180, seconds), LOAD_WORKERS (4),
+# LOAD_THREADS (4 per worker), LOAD_TEAMS (5), LOAD_HEAVY_TEAMS (2), LOAD_MIXED_AT (90),
+# LOAD_STEADY_MIN (30), LOAD_SUMMARY (where the figures go as JSON; default a new
+# /tmp/fieldos-load-*.json, kept, its path printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-USERS=${LOAD_USERS:-50}
+USERS=${LOAD_USERS:-100}
 SPAWN_RATE=${LOAD_SPAWN_RATE:-10}
-RUN_TIME=${LOAD_TIME:-60}
+RUN_TIME=${LOAD_TIME:-180}
 WORKERS=${LOAD_WORKERS:-4}
 THREADS=${LOAD_THREADS:-4}
 PY=.venv/bin/python
@@ -100,7 +102,8 @@ fi
 echo "== gunicorn: $WORKERS workers × $THREADS threads on $host (DEBUG off); locust: $USERS users, spawn" \
   "$SPAWN_RATE/s, ${RUN_TIME} s"
 status=0
-LOAD_SUMMARY=${LOAD_SUMMARY:-$work/summary.json} .venv/bin/locust -f benchmarks/load/locustfile.py \
+summary=${LOAD_SUMMARY:-$(mktemp /tmp/fieldos-load-XXXXXX.json)}
+LOAD_SUMMARY=$summary .venv/bin/locust -f benchmarks/load/locustfile.py \
   --headless --only-summary -u "$USERS" -r "$SPAWN_RATE" -t "${RUN_TIME}s" \
   --host "$host" --stop-timeout 10 || status=$?
 if grep -q "Traceback" "$work/gunicorn.log" "$work/worker.log"; then
@@ -111,4 +114,5 @@ fi
 if [ "$status" != 0 ]; then
   echo "!!! load test FAILED (exit code $status): see the failures above." >&2
 fi
+echo "== figures (JSON): $summary"
 exit "$status"

@@ -13,6 +13,9 @@ import types
 import typing
 from collections.abc import Mapping
 
+from django.db.models import JSONField
+from django.db.models.fields.json import KeyTransform
+
 from playbook.models import Formation, Lineup, Play, Player, Route, Ruleset, Scenario
 from simulation import adapter, engine
 from simulation.models import FINISHED, SimulationRun
@@ -163,9 +166,19 @@ class Inputs:
 # --- reading ------------------------------------------------------------------------------
 
 
+def with_versions_only(queryset):
+    """Runs without their engine inputs, only the versions part of them (`versions()`
+    reads it): a list of runs shows versions, and the inputs are most of a run's row."""
+    return queryset.defer("inputs").annotate(
+        input_versions=KeyTransform("versions", "inputs", output_field=JSONField())
+    )
+
+
 def versions(run):
     """[{"kind", "id", "name", "version"}] of every object the run simulated; [] for a
     run made before runs kept their inputs."""
+    if "inputs" in run.get_deferred_fields() and hasattr(run, "input_versions"):
+        return list(run.input_versions or [])
     return list((run.inputs or {}).get("versions", []))
 
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from config.api import conflict
+from config.api import EncodedListMixin, conflict
 from pictures import diagrams
 from pictures import playbook_images as images
 from pictures import serving as img
@@ -27,7 +27,7 @@ from playbook.models import (
     Ruleset,
     Scenario,
 )
-from playbook.selectors import PLAY_ROW_FIELDS, attach_assignments, play_rows
+from playbook.selectors import attach_assignments, play_rows, play_values
 from teams.scoping import MAX_ID, TeamScopedViewSet
 
 FORCE = OpenApiParameter(
@@ -90,7 +90,7 @@ def _describe(objects):
     return sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in objects})
 
 
-class PlaybookViewSet(TeamScopedViewSet):
+class PlaybookViewSet(EncodedListMixin, TeamScopedViewSet):
     """Deleting an object that others use is refused with a 409 naming them, unless
     `?force=true` says to delete those too; nothing disappears silently."""
 
@@ -364,7 +364,7 @@ class PlayViewSet(PictureMixin, PlaybookViewSet):
 
     def paginate_queryset(self, queryset):
         if self.action == "list":  # plain values: the same JSON, far fewer objects
-            return play_rows(super().paginate_queryset(queryset.values(*PLAY_ROW_FIELDS)))
+            return play_rows(super().paginate_queryset(play_values(queryset)))
         return attach_assignments(super().paginate_queryset(queryset))
 
     def _created(self, play):
@@ -426,6 +426,18 @@ class PlaybookBookViewSet(PictureMixin, PlaybookViewSet):
         Prefetch("entries", queryset=PlaybookEntry.objects.select_related("play"))
     )
     serializer_class = s.PlaybookSerializer
+
+    def paginate_queryset(self, queryset):
+        if self.action == "list":
+            # A list shows each entry's play by name only: not the play's every column
+            # (its JSON decoded) for hundreds of entries.
+            entries = PlaybookEntry.objects.select_related("play").only(
+                "id", "playbook_id", "play_id", "order", "call_number", "situations", "play__name"
+            )
+            queryset = queryset.prefetch_related(None).prefetch_related(
+                Prefetch("entries", queryset=entries)
+            )
+        return super().paginate_queryset(queryset)
 
     def _entries_response(self, playbook, code=status.HTTP_200_OK):
         playbook = self.get_queryset().get(pk=playbook.pk)

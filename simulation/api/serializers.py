@@ -233,12 +233,20 @@ class SimulationRunSerializer(TeamScopedSerializer):
             for rules in [entry["ruleset"]]
         ]
 
+    @property
+    def _readable_fields(self):
+        # plays and scenarios are shown as simulated (to_representation), not read from the
+        # relations: a list would otherwise load every run's plays only to drop them.
+        return (f for f in super()._readable_fields if f.field_name not in self.AS_SIMULATED)
+
+    AS_SIMULATED = ("plays", "scenarios")
+
     def to_representation(self, run):
         data = super().to_representation(run)
         data["situation"] = {"down": run.down, "distance": run.distance, "yardline": run.yardline}
         # As simulated: a play or scenario deleted since still shows (its id).
         data["plays"], data["scenarios"] = run.play_ids, run.scenario_ids
-        return data
+        return {name: data[name] for name in self.Meta.fields if name in data}
 
 
 class TraceSerializer(serializers.ModelSerializer):

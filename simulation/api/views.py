@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -7,10 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config.api import conflict
+from config.api import EncodedListMixin, conflict
 from pictures import run_images as images
 from pictures import serving as img
-from simulation import services
+from playbook.models import Scenario
+from simulation import services, snapshot
 from simulation.api.serializers import (
     SimulationRunSerializer,
     TraceSerializer,
@@ -23,6 +25,7 @@ from teams.scoping import TeamScopedMixin
 @extend_schema(tags=["simulations"])
 class SimulationRunViewSet(
     img.PictureEndpoints,
+    EncodedListMixin,
     TeamScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -43,6 +46,19 @@ class SimulationRunViewSet(
     filterset_fields = ["status", "bucket"]
     ordering_fields = ["created_at", "finished_at"]
     picture_actions = {"replay", "heatmap"}
+
+    def paginate_queryset(self, queryset):
+        if self.action == "list":
+            # A list row names its scenarios' fields (played_on): their rulesets, not
+            # every column of every scenario; plays and scenarios are shown by the ids
+            # the run kept.
+            scenarios = Scenario.objects.only("id", "ruleset_id").select_related("ruleset")
+            queryset = snapshot.with_versions_only(
+                queryset.prefetch_related(None).prefetch_related(
+                    Prefetch("scenarios", queryset=scenarios)
+                )
+            )
+        return super().paginate_queryset(queryset)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
