@@ -450,11 +450,14 @@ def play_mirror(play):
 
 
 @transaction.atomic
-def play_duplicate(play):
+def play_duplicate(play, name=None):
+    """A copy with the same formation and routes, called `name` (a name already used in
+    the team is refused) or, without one, "<name> (copy)" made unique."""
     assignments = [
         {"role": a.role, "route": a.route} for a in play.assignments.select_related("route")
     ]
-    data = _play_fields(play, name=unique_name(Play, play.team, f"{play.name} (copy)"))
+    name = name.strip() if name else unique_name(Play, play.team, f"{play.name} (copy)")
+    data = _play_fields(play, name=name)
     return play_write(team=play.team, data=data, assignments=assignments)
 
 
