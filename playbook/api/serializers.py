@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from football import plays as kinds
 from playbook import services, validation
-from playbook.constants import Bucket
+from playbook.constants import CALL_NUMBER_HELP, Bucket
 from playbook.models import (
     Formation,
     FormationSlot,
@@ -427,7 +427,7 @@ class LineupSerializer(RowsSerializer):
 
 class EntrySerializer(TeamScopedSerializer):
     play_name = serializers.CharField(source="play.name", read_only=True)
-    call_number = serializers.CharField(max_length=12)
+    call_number = serializers.CharField(max_length=12, help_text=CALL_NUMBER_HELP)
     situations = serializers.ListField(
         child=serializers.ChoiceField(choices=Bucket.choices), required=False, max_length=7
     )
@@ -452,7 +452,7 @@ class ReorderSerializer(serializers.Serializer):
 
 
 class CallSheetEntrySerializer(serializers.Serializer):
-    call_number = serializers.CharField()
+    call_number = serializers.CharField(help_text=CALL_NUMBER_HELP)
     play = serializers.IntegerField(source="play.id")
     play_name = serializers.CharField(source="play.name")
     formation_name = serializers.CharField(source="play.formation.name")

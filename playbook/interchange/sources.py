@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playbook.interchange.errors import FieldOSImportError, describe
-from playbook.interchange.format import ALIASES, KINDS, kind_from_name, kind_of
+from playbook.interchange.format import ALIASES, KINDS, kind_from_name
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per file (and per API request body)
 # All the files of one upload together: as much as any other request body may hold
@@ -148,22 +148,16 @@ def sources_from_data(name, data, kind=None):
             raise FieldOSImportError(errors)
         return sources
     expected = f"a list of {kind}" if kind else "a list of objects"
-    if isinstance(data, dict) and data and kind_of(data) is None:  # no kind: name the keys
+    got = describe(data)
+    if isinstance(data, dict) and data:  # name the keys: none of them is a kind
         keys = list(data)
         named = ", ".join(repr(k[:40]) for k in keys[:5]) + (" …" if len(keys) > 5 else "")
-        raise FieldOSImportError(
-            {
-                label: [
-                    f"unknown kind {named}: the top level must be {expected} or a document "
-                    f"keyed by kind ({', '.join(KINDS)})"
-                ]
-            }
-        )
+        got = f"an object with the key{'s' if len(keys) > 1 else ''} {named}, not a kind"
     raise FieldOSImportError(
         {
             label: [
                 f"the top level must be {expected} (or a document keyed by kind: "
-                f"{', '.join(KINDS)}), got {describe(data)}"
+                f"{', '.join(KINDS)}), got {got}"
             ]
         }
     )

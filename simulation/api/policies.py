@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from config.api import conflict
 from football.situations import situation_bucket, situation_errors
-from playbook.constants import Bucket
+from playbook.constants import CALL_NUMBER_HELP, Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
 from simulation import policies
 from simulation.learning import ALGORITHMS, DEFAULT_ALGORITHM
@@ -234,7 +234,10 @@ class AdoptSerializer(serializers.Serializer):
     play = serializers.PrimaryKeyRelatedField(queryset=Play.objects.all())
     playbook = serializers.PrimaryKeyRelatedField(queryset=Playbook.objects.all())
     call_number = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, help_text="Default: the next free one."
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=f"{CALL_NUMBER_HELP} Default: the next free number.",
     )
 
     def get_fields(self):
@@ -258,6 +261,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
             "adopted_by",
             "adopted_at",
         ]
+        extra_kwargs = {"call_number": {"help_text": CALL_NUMBER_HELP}}
 
 
 def _bad(field, message):
