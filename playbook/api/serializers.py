@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from football import plays as kinds
-from playbook import services, validation
+from playbook import play_templates, services, validation
 from playbook.constants import CALL_NUMBER_HELP, Bucket
 from playbook.models import (
     Formation,
@@ -194,6 +194,18 @@ def _handoff(play):
     if handoff is None:
         return None
     return {k: v for k, v in handoff.items() if k != "kind"}
+
+
+class FromTemplateSerializer(serializers.Serializer):
+    template = serializers.ChoiceField(
+        choices=list(play_templates.NAMES), help_text="A classic concept (docs/editor.md)."
+    )
+    name = serializers.CharField(
+        max_length=Play._meta.get_field("name").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="Default: the concept's name (numbered when taken).",
+    )
 
 
 class DuplicateSerializer(serializers.Serializer):

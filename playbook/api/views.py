@@ -356,6 +356,19 @@ class PlayViewSet(PictureMixin, PlaybookViewSet):
         """A new play flipped left/right, named "<name> (mirror)"."""
         return self._created(services.play_mirror(self.get_object()))
 
+    @extend_schema(request=s.FromTemplateSerializer, responses={201: s.PlaySerializer})
+    @action(detail=False, methods=["post"], url_path="from-template")
+    def from_template(self, request, *args, **kwargs):
+        """A new play from a template (Flood, Mesh, Smash, Slants, Verticals, Dive): its
+        formation and tree routes made for each receiver's side, checked like any play."""
+        body = s.FromTemplateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        play = services.play_from_template(
+            team=self.team, template=data["template"], name=data.get("name")
+        )
+        return self._created(play)
+
     @extend_schema(request=s.DuplicateSerializer, responses={201: s.PlaySerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, *args, **kwargs):
