@@ -118,10 +118,21 @@ def field_paths(errors, prefix=""):
     return {prefix or "non_field_errors": errors if isinstance(errors, list) else [errors]}
 
 
+def _sentences(parts):
+    """Messages of one field in a row: full sentences after each other ("… too common.
+    This password is entirely numeric."), fragments separated by "; "."""
+    text = ""
+    for part in parts:
+        if text:
+            text += " " if text.endswith((".", "!", "?")) else "; "
+        text += part
+    return text
+
+
 def _summary(errors):
     """One readable sentence from field errors, e.g. 'name: This field is required.'"""
     if isinstance(errors, list):
-        return "; ".join(_summary(e) for e in errors[:3])
+        return _sentences(_summary(e) for e in errors[:3])
     if isinstance(errors, dict):
         parts = []
         for key, value in list(errors.items())[:3]:

@@ -107,3 +107,32 @@ def integer_path_ids(result, generator, request, public):
                 if parameter.get("in") == "path" and (name == "id" or name.endswith("_id")):
                     parameter["schema"] = {"type": "integer"}
     return result
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            yield ref.rsplit("/", 1)[1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def drop_unreferenced_components(result, generator, request, public):
+    """Only the schemas an operation uses. A read-only field typed by a serializer (the
+    run's `metrics`) still makes drf-spectacular build its `…Request` twins, which no
+    request uses; a typed client would then carry dead types."""
+    schemas = result.get("components", {}).get("schemas", {})
+    used, todo = set(), list(_refs(result.get("paths", {})))
+    while todo:
+        name = todo.pop()
+        if name in used or name not in schemas:
+            continue
+        used.add(name)
+        todo.extend(_refs(schemas[name]))
+    for name in [n for n in schemas if n not in used]:
+        del schemas[name]
+    return result

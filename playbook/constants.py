@@ -60,3 +60,11 @@ MAN_AUTO = duties.MAN_AUTO
 
 # The profile every new team gets, as the ruleset model's field values.
 NFL_FLAG_5V5 = NFL_FLAG_PROFILE.as_dict()
+
+
+# A string on purpose: a call is what the wristband shows, and codes like "X1" or "07"
+# are calls too (an integer would lose them); a number sent (1) is kept as its digits.
+CALL_NUMBER_HELP = (
+    'Text, up to 12 characters: a number or a wristband code ("7", "07", "X1"). A number '
+    'sent is stored and answered as its digits (1 → "1").'
+)

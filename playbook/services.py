@@ -456,11 +456,14 @@ def play_mirror(play):
 
 
 @transaction.atomic
-def play_duplicate(play):
+def play_duplicate(play, name=None):
+    """A copy with the same formation and routes, called `name` (a name already used in
+    the team is refused) or, without one, "<name> (copy)" made unique."""
     assignments = [
         {"role": a.role, "route": a.route} for a in play.assignments.select_related("route")
     ]
-    data = _play_fields(play, name=unique_name(Play, play.team, f"{play.name} (copy)"))
+    name = name.strip() if name else unique_name(Play, play.team, f"{play.name} (copy)")
+    data = _play_fields(play, name=name)
     return play_write(team=play.team, data=data, assignments=assignments)
 
 
@@ -695,3 +698,61 @@ KINDS = {
     )
 }
 ROW_MODELS = {kind.row_model: kind for kind in KINDS.values() if kind.rows}
+
+
+# --- plays from templates ---------------------------------------------------------
+
+
+@transaction.atomic
+def play_from_template(*, team, template, name=None, ruleset=None):
+    """A play of playbook.play_templates: its formation, its tree routes made for each
+    receiver's side and depth, and the play — all written by the writers above, so the
+    playbook rules check them like any play (a narrow ruleset can refuse one). A route
+    already in the team under the same name with the same breakpoints is reused."""
+    from playbook import play_templates, route_tree
+
+    spec = play_templates.TEMPLATES.get(str(template).lower())
+    if spec is None:
+        raise ValidationError(
+            {"template": [f"'{template}' — one of {', '.join(play_templates.NAMES)}."]}
+        )
+    formation = formation_write(
+        team=team,
+        data={"name": unique_name(Formation, team, spec.formation), "ruleset": ruleset},
+        slots=[{"role": r, "x": x, "y": y} for r, x, y in spec.slots],
+    )
+    where = {r: y for r, _, y in spec.slots}
+    routes = {}
+    for role, (tree, depth) in spec.routes.items():
+        side = "left" if where[role] < 0 else "right"
+        settle, points = route_tree.tree_route(tree, side, depth)
+        label = route_tree.tree_name(tree, side, depth)
+        routes[role] = _tree_route(team, label, settle, points)
+    play = play_write(
+        team=team,
+        data={
+            "name": name.strip() if name else unique_name(Play, team, spec.name),
+            "formation": formation,
+            "ruleset": ruleset,
+            "kind": spec.kind,
+            "progression": list(spec.progression),
+            "max_time_to_throw_ms": spec.max_time_to_throw_ms,
+            "tags": ["template", spec.name.lower()],
+            "notes": spec.summary,
+            **spec.handoff,
+        },
+        assignments=[{"role": r, "route": routes.get(r)} for r, _, _ in spec.slots],
+    )
+    return play
+
+
+def _tree_route(team, label, settle, points):
+    for route in Route.objects.filter(team=team, name=label).prefetch_related("breakpoints"):
+        stored = [{"x": p.x, "y": p.y, "time_ms": p.time_ms} for p in route.breakpoints.all()]
+        if route.settle == settle and stored == points:
+            return route
+    return route_write(
+        team=team,
+        data={"name": unique_name(Route, team, label), "settle": settle},
+        breakpoints=points,
+    )

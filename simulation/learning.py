@@ -31,6 +31,10 @@ REWARD_RANGE = REWARD_MAX - REWARD_MIN
 
 UCB1, THOMPSON, EPSILON_GREEDY = "ucb1", "thompson", "epsilon_greedy"
 ALGORITHMS = (UCB1, THOMPSON, EPSILON_GREEDY)
+# One default for the API, the admin and the services: Thompson sampling, whose Normal
+# posterior is also what the recommendation's intervals and confidence are drawn from, and
+# which takes no parameter to tune (docs/policies.md).
+DEFAULT_ALGORITHM = THOMPSON
 DEFAULT_EPSILON = 0.1
 CONFIDENCE_DRAWS = 20_000
 CONFIDENCE_SEED = 20_240_601

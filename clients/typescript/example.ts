@@ -152,7 +152,7 @@ async function main() {
       params: { path },
       body: {
         plays: [play.id, mirrored.id],
-        scenarios: [{ scenario: defense.id, weight: 1 }],
+        mix: [{ scenario: defense.id, weight: 1 }],
         buckets: ["3RD_SHORT"],
         algorithm: "thompson",
         episodes: 600,

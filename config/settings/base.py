@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.integer_path_ids",
+        "config.schema.drop_unreferenced_components",
     ],
 }
 

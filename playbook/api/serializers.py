@@ -1,13 +1,15 @@
 """Shapes and types only; the playbook rules run in playbook.services."""
 
 import datetime as dt
+import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
 from football import plays as kinds
-from playbook import services, validation
-from playbook.constants import Bucket
+from playbook import play_templates, services, validation
+from playbook.constants import CALL_NUMBER_HELP, Bucket
 from playbook.models import (
     Formation,
     FormationSlot,
@@ -194,6 +196,56 @@ def _handoff(play):
     return {k: v for k, v in handoff.items() if k != "kind"}
 
 
+class FromTemplateSerializer(serializers.Serializer):
+    template = serializers.ChoiceField(
+        choices=list(play_templates.NAMES), help_text="A classic concept (docs/editor.md)."
+    )
+    name = serializers.CharField(
+        max_length=Play._meta.get_field("name").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="Default: the concept's name (numbered when taken).",
+    )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=Play._meta.get_field("name").max_length,
+        required=False,
+        allow_blank=True,
+        help_text='The copy\'s name; left out or blank: "<name> (copy)".',
+    )
+
+
+# The playbook rules name a play's model fields; the API body nests some of them (qb_plan,
+# motion, handoff), so its errors are keyed by the body's paths, as DRF keys its own.
+BODY_PATHS = {
+    "progression": "qb_plan.progression",
+    "max_time_to_throw_ms": "qb_plan.max_time_to_throw_ms",
+    "scramble_allowed": "qb_plan.scramble_allowed",
+    "motion_role": "motion.role",
+    "motion_x": "motion.x",
+    "motion_y": "motion.y",
+    "motion_duration_ms": "motion.duration_ms",
+    "motion_kind": "motion.kind",
+    "motion_at_snap": "motion.at_snap",
+    "ball_carrier": "handoff.carrier",
+    "handoff_from": "handoff.from",
+    "mesh_x": "handoff.x",
+    "mesh_y": "handoff.y",
+    "mesh_ms": "handoff.time_ms",
+    "run_path": "handoff.path",
+    "trick_kind": "handoff.trick",
+    "trick_progression": "handoff.progression",
+}
+
+
+def body_path(path):
+    """`progression[1]` → `qb_plan.progression[1]`, `mesh_x` → `handoff.x`."""
+    head = re.match(r"\w*", path).group()
+    return BODY_PATHS.get(head, head) + path[len(head) :]
+
+
 class PlaySerializer(RowsSerializer):
     formation_name = serializers.CharField(source="formation.name", read_only=True)
     assignments = AssignmentSerializer(many=True, required=False, max_length=7)
@@ -291,6 +343,16 @@ class PlaySerializer(RowsSerializer):
             )
         return attrs
 
+    def _write(self, validated_data, instance=None):
+        try:
+            return super()._write(validated_data, instance)
+        except DjangoValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise serializers.ValidationError(
+                {body_path(key): messages for key, messages in error.message_dict.items()}
+            ) from None
+
     def validate(self, attrs):
         if self.instance is None and "assignments" not in attrs:
             raise serializers.ValidationError(
@@ -302,7 +364,14 @@ class PlaySerializer(RowsSerializer):
 class DefenderSerializer(TeamScopedSerializer):
     slot = serializers.CharField(max_length=3)
     duty = serializers.CharField(max_length=4)
-    man_target = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    man_target = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="MAN: a receiver's role or `auto` (the nearest at the snap); null for the "
+        "other duties, like the zone fields of a defender who is not in a zone.",
+    )
 
     class Meta:
         model = ScenarioDefender
@@ -317,6 +386,14 @@ class DefenderSerializer(TeamScopedSerializer):
             "zone_radius",
             "player",
         ]
+
+    def validate_man_target(self, value):
+        return value or ""  # stored blank; null and "" both mean "no man target"
+
+    def to_representation(self, defender):
+        data = super().to_representation(defender)
+        data["man_target"] = data["man_target"] or None  # null = not applicable, everywhere
+        return data
 
 
 class ScenarioSerializer(RowsSerializer):
@@ -362,7 +439,7 @@ class LineupSerializer(RowsSerializer):
 
 class EntrySerializer(TeamScopedSerializer):
     play_name = serializers.CharField(source="play.name", read_only=True)
-    call_number = serializers.CharField(max_length=12)
+    call_number = serializers.CharField(max_length=12, help_text=CALL_NUMBER_HELP)
     situations = serializers.ListField(
         child=serializers.ChoiceField(choices=Bucket.choices), required=False, max_length=7
     )
@@ -387,7 +464,7 @@ class ReorderSerializer(serializers.Serializer):
 
 
 class CallSheetEntrySerializer(serializers.Serializer):
-    call_number = serializers.CharField()
+    call_number = serializers.CharField(help_text=CALL_NUMBER_HELP)
     play = serializers.IntegerField(source="play.id")
     play_name = serializers.CharField(source="play.name")
     formation_name = serializers.CharField(source="play.formation.name")

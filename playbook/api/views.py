@@ -356,11 +356,28 @@ class PlayViewSet(PictureMixin, PlaybookViewSet):
         """A new play flipped left/right, named "<name> (mirror)"."""
         return self._created(services.play_mirror(self.get_object()))
 
-    @extend_schema(request=None, responses={201: s.PlaySerializer})
+    @extend_schema(request=s.FromTemplateSerializer, responses={201: s.PlaySerializer})
+    @action(detail=False, methods=["post"], url_path="from-template")
+    def from_template(self, request, *args, **kwargs):
+        """A new play from a template (Flood, Mesh, Smash, Slants, Verticals, Dive): its
+        formation and tree routes made for each receiver's side, checked like any play."""
+        body = s.FromTemplateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        play = services.play_from_template(
+            team=self.team, template=data["template"], name=data.get("name")
+        )
+        return self._created(play)
+
+    @extend_schema(request=s.DuplicateSerializer, responses={201: s.PlaySerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, *args, **kwargs):
-        """A copy named "<name> (copy)" with the same formation and routes."""
-        return self._created(services.play_duplicate(self.get_object()))
+        """A copy with the same formation and routes, called `name` (400 when a play of the
+        team already has it) or, without a body, "<name> (copy)"."""
+        play = self.get_object()
+        body = s.DuplicateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._created(services.play_duplicate(play, body.validated_data.get("name")))
 
     def paginate_queryset(self, queryset):
         if self.action == "list":  # plain values: the same JSON, far fewer objects

@@ -148,11 +148,16 @@ def sources_from_data(name, data, kind=None):
             raise FieldOSImportError(errors)
         return sources
     expected = f"a list of {kind}" if kind else "a list of objects"
+    got = describe(data)
+    if isinstance(data, dict) and data:  # name the keys: none of them is a kind
+        keys = list(data)
+        named = ", ".join(repr(k[:40]) for k in keys[:5]) + (" …" if len(keys) > 5 else "")
+        got = f"an object with the key{'s' if len(keys) > 1 else ''} {named}, not a kind"
     raise FieldOSImportError(
         {
             label: [
                 f"the top level must be {expected} (or a document keyed by kind: "
-                f"{', '.join(KINDS)}), got {describe(data)}"
+                f"{', '.join(KINDS)}), got {got}"
             ]
         }
     )

@@ -15,7 +15,7 @@ from playbook.constants import Bucket
 from playbook.models import Play, Playbook, Scenario, default_ruleset
 from simulation import policies, services
 from simulation.jobs import TeamLimitExceeded
-from simulation.learning import THOMPSON
+from simulation.learning import DEFAULT_ALGORITHM
 from simulation.models import JobStatus, Priority
 
 SIMULATE_EPISODES = 2000
@@ -152,7 +152,7 @@ def train_policy(model_admin, request, queryset):
                 playbook=book,
                 mix=[(s, 1.0) for s in scenarios],
                 buckets=buckets,
-                algorithm=THOMPSON,
+                algorithm=DEFAULT_ALGORITHM,
                 episodes=TRAIN_EPISODES,
                 name=f"{book.name} (Thompson, {TRAIN_EPISODES:,} episodes)"[:120],
                 priority=Priority.INTERACTIVE,  # recommendations the coach asked for now

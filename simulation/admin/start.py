@@ -14,7 +14,7 @@ from django.urls import reverse
 from playbook.constants import Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario
 from simulation import policies, services
-from simulation.learning import EPSILON_GREEDY, THOMPSON, UCB1
+from simulation.learning import DEFAULT_ALGORITHM, EPSILON_GREEDY, THOMPSON, UCB1, default_c
 from simulation.models import Policy, SimulationRun
 from simulation.policies.start import MAX_EPISODES as MAX_TRAIN_EPISODES
 from simulation.policies.start import MIN_EPISODES as MIN_TRAIN_EPISODES
@@ -185,7 +185,8 @@ class TrainingStartForm(_TeamChoices, forms.ModelForm):
     )
     parameter = forms.FloatField(
         required=False,
-        help_text="UCB1: c (default 2); ε-greedy: epsilon (default 0.1); Thompson: none.",
+        help_text=f"UCB1: c (default {default_c():.1f}); ε-greedy: epsilon (default 0.1); "
+        "Thompson: none.",
     )
 
     class Meta:
@@ -218,7 +219,9 @@ class TrainingStartForm(_TeamChoices, forms.ModelForm):
         self.scope_choices()
         self.fields["plays"].required = False
         self.fields["seed"].required = False
-        self.fields["algorithm"] = forms.ChoiceField(choices=ALGORITHM_CHOICES, initial=THOMPSON)
+        self.fields["algorithm"] = forms.ChoiceField(
+            choices=ALGORITHM_CHOICES, initial=DEFAULT_ALGORITHM
+        )
         self.fields["episodes"].initial = 20_000
         _bounds(self.fields["episodes"], MIN_TRAIN_EPISODES, MAX_TRAIN_EPISODES)
 

@@ -1,6 +1,7 @@
 """Play-calling policies: train (a job), list, detail, cancel, recommend, adopt, game plan.
 The serializers describe shapes; the rules of a training are policy_train_start's."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,10 +11,10 @@ from rest_framework.response import Response
 
 from config.api import conflict
 from football.situations import situation_bucket, situation_errors
-from playbook.constants import Bucket
+from playbook.constants import CALL_NUMBER_HELP, Bucket
 from playbook.models import Lineup, Play, Playbook, Ruleset, Scenario, default_ruleset
 from simulation import policies
-from simulation.learning import ALGORITHMS, UCB1
+from simulation.learning import ALGORITHMS, DEFAULT_ALGORITHM
 from simulation.models import Policy, PolicyAdoption
 from simulation.policies.start import MAX_EPISODES, MIN_EPISODES
 from teams.scoping import TeamScopedMixin, TeamScopedSerializer
@@ -38,6 +39,10 @@ class MixItemSerializer(serializers.Serializer):
             raise serializers.ValidationError("A weight must be above 0.")
         return value
 
+    def to_representation(self, item):
+        # A stored mix item is plain JSON ({"scenario": id, "weight": w}), not a model.
+        return {"scenario": int(item["scenario"]), "weight": float(item["weight"])}
+
 
 class PolicySerializer(TeamScopedSerializer):
     """Start a training (write fields) and show a policy with its status and progress."""
@@ -48,15 +53,29 @@ class PolicySerializer(TeamScopedSerializer):
     playbook = serializers.PrimaryKeyRelatedField(
         queryset=Playbook.objects.all(), required=False, allow_null=True
     )
-    scenarios = MixItemSerializer(many=True, write_only=True, allow_empty=False)
-    mix = serializers.JSONField(read_only=True)
+    # `mix` both ways, as in the strategy analyses; `scenarios` is its old write-only name.
+    mix = MixItemSerializer(
+        many=True,
+        allow_empty=False,
+        required=False,
+        help_text="The defenses to train against, each with a weight (how often it is drawn).",
+    )
+    scenarios = MixItemSerializer(
+        many=True,
+        write_only=True,
+        allow_empty=False,
+        required=False,
+        help_text="Deprecated: the old name of `mix`, still accepted on writes.",
+    )
     buckets = serializers.ListField(
         child=serializers.ChoiceField(choices=Bucket.choices),
         required=False,
         allow_empty=False,
         help_text="Default: all seven.",
     )
-    algorithm = serializers.ChoiceField(choices=ALGORITHMS, default=UCB1)
+    algorithm = serializers.ChoiceField(
+        choices=ALGORITHMS, default=DEFAULT_ALGORITHM, help_text=f"Default: {DEFAULT_ALGORITHM}."
+    )
     params = serializers.DictField(
         child=serializers.FloatField(),
         required=False,
@@ -129,6 +148,12 @@ class PolicySerializer(TeamScopedSerializer):
             raise serializers.ValidationError(
                 {"plays": ['Give either "plays" (a list of ids) or "playbook" (an id).']}
             )
+        if "mix" in attrs and "scenarios" in attrs:
+            raise _bad("scenarios", 'Give "mix" only ("scenarios" is its old name).')
+        if "scenarios" in attrs:
+            attrs["mix"] = attrs.pop("scenarios")
+        if "mix" not in attrs:
+            raise _bad("mix", "This field is required.")
         return attrs
 
 
@@ -209,7 +234,10 @@ class AdoptSerializer(serializers.Serializer):
     play = serializers.PrimaryKeyRelatedField(queryset=Play.objects.all())
     playbook = serializers.PrimaryKeyRelatedField(queryset=Playbook.objects.all())
     call_number = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, help_text="Default: the next free one."
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=f"{CALL_NUMBER_HELP} Default: the next free number.",
     )
 
     def get_fields(self):
@@ -233,6 +261,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
             "adopted_by",
             "adopted_at",
         ]
+        extra_kwargs = {"call_number": {"help_text": CALL_NUMBER_HELP}}
 
 
 def _bad(field, message):
@@ -249,18 +278,26 @@ def parse_situation(query, rules):
     raw = {k: query.get(k) for k in ("down", "distance", "yardline")}
     if not any(raw.values()):
         raise _bad("situation", "Give ?situation=BUCKET or ?down=&distance=&yardline=.")
-    try:
-        down = int(raw["down"])
-        distance = float(raw["distance"])
-        yardline = float(raw["yardline"]) if raw["yardline"] else 35.0
-    except (TypeError, ValueError):
-        raise _bad(
-            "situation", "down must be a whole number and distance/yardline numbers."
-        ) from None
+    raw["yardline"] = raw["yardline"] or "35"
+    numbers, errors = {}, {}
+    for key, kind, what in (
+        ("down", int, "a whole number"),
+        ("distance", float, "a number (yards to go)"),
+        ("yardline", float, "a number (yards to the goal)"),
+    ):
+        try:
+            numbers[key] = kind(raw[key])
+        except (TypeError, ValueError):
+            errors[key] = [f"{str(raw[key] or '')[:20]!r} — give {what}."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    down, distance, yardline = numbers["down"], numbers["distance"], numbers["yardline"]
     if rules is not None:
         errors = situation_errors(down, distance, yardline, rules)
-        if errors:
-            raise serializers.ValidationError(errors)
+        if errors:  # keyed by the query parameter the client sent: `down`, not `situation.down`
+            raise serializers.ValidationError(
+                {key.removeprefix("situation."): value for key, value in errors.items()}
+            )
     elif not (1 <= down <= 4 and 0 < distance <= yardline):
         raise _bad("situation", "down 1–4, yards to go above 0 and at most the yard line.")
     return situation_bucket(down, distance, yardline, rules.downs_to_convert if rules else 4)
@@ -300,12 +337,24 @@ class PolicyViewSet(
         serializer = PolicySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        policy = policies.policy_train_start(
+        try:
+            policy = self._train(request, data)
+        except DjangoValidationError as error:
+            # The service names the mix `scenarios`; answer under the name the client sent.
+            if "scenarios" not in request.data and hasattr(error, "error_dict"):
+                error.error_dict["mix"] = error.error_dict.pop("scenarios", [])
+                if not error.error_dict["mix"]:
+                    del error.error_dict["mix"]
+            raise
+        return Response(PolicySerializer(policy).data, status=status.HTTP_202_ACCEPTED)
+
+    def _train(self, request, data):
+        return policies.policy_train_start(
             team=self.team,
             user=request.user,
             plays=data.get("plays"),
             playbook=data.get("playbook"),
-            mix=[(item["scenario"], item["weight"]) for item in data["scenarios"]],
+            mix=[(item["scenario"], item["weight"]) for item in data["mix"]],
             buckets=data.get("buckets"),
             algorithm=data["algorithm"],
             params=data.get("params"),
@@ -315,7 +364,6 @@ class PolicyViewSet(
             lineup=data.get("lineup"),
             name=data.get("name", ""),
         )
-        return Response(PolicySerializer(policy).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=PolicySerializer)
     @action(detail=True, methods=["post"])

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from playbook.constants import Bucket
 from simulation import jobs
-from simulation.learning import EPSILON_GREEDY, THOMPSON, UCB1
+from simulation.learning import DEFAULT_ALGORITHM, EPSILON_GREEDY, THOMPSON, UCB1
 from simulation.models import Policy, Priority
 from simulation.policies.buckets import scenario_fit_errors
 
@@ -68,7 +68,7 @@ def policy_train_start(
     team,
     user,
     mix,
-    algorithm=UCB1,
+    algorithm=DEFAULT_ALGORITHM,
     episodes=20_000,
     plays=None,
     playbook=None,

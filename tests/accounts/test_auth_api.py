@@ -57,6 +57,23 @@ class TestRegister:
         assert response.status_code == 400
         assert response.json()["errors"]["password"]
 
+    def test_each_password_problem_is_its_own_message(self, api):
+        """Two validators' messages read "too common.; This password …" in `detail`: the
+        messages are a list in `errors` and whole sentences after each other in `detail`."""
+        response = api.post(
+            "/api/auth/register/",
+            {"email": "coach@example.com", "password": "12345678"},
+            format="json",
+        )
+        data = response.json()
+        assert data["errors"]["password"] == [
+            "This password is too common.",
+            "This password is entirely numeric.",
+        ]
+        assert data["detail"] == (
+            "password: This password is too common. This password is entirely numeric."
+        )
+
     @pytest.mark.parametrize(
         "body", [{}, {"email": "not-an-email", "password": "flag-football-2026"}, {"email": 5}]
     )
@@ -80,6 +97,20 @@ class TestLogin:
         wrong_email = login(api, "ghost@example.com")
         assert wrong_password.status_code == wrong_email.status_code == 401
         assert wrong_password.json() == wrong_email.json()
+
+    def test_the_login_error_code_is_a_documented_one(self, api):
+        """A frontend switches on `code`: the one a wrong login answers must be listed in
+        the schema's Error component and in docs/api.md."""
+        from pathlib import Path
+
+        from drf_spectacular.generators import SchemaGenerator
+
+        code = login(api, "ghost@example.com").json()["code"]
+        assert code == "no_active_account"
+        error = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+        assert f"`{code}`" in error["Error"]["properties"]["code"]["description"]
+        docs = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+        assert f"`{code}` (login with a wrong email or password)" in docs.read_text()
 
     def test_inactive_user_cannot_log_in(self, api):
         UserFactory(email="gone@example.com", is_active=False)

@@ -221,10 +221,18 @@ class TestPlays:
                 "assignments[0].role",
                 "not in the formation",
             ),
-            ({"qb_plan": {"progression": ["WR3"]}}, "progression[0]", "no route"),
-            ({"qb_plan": {"progression": ["WR1", "WR1"]}}, "progression[1]", "read twice"),
-            ({"qb_plan": {"max_time_to_throw_ms": 400}}, "max_time_to_throw_ms", "between 500"),
-            ({"qb_plan": {"max_time_to_throw_ms": 8000}}, "max_time_to_throw_ms", "pass clock"),
+            ({"qb_plan": {"progression": ["WR3"]}}, "qb_plan.progression[0]", "no route"),
+            ({"qb_plan": {"progression": ["WR1", "WR1"]}}, "qb_plan.progression[1]", "read twice"),
+            (
+                {"qb_plan": {"max_time_to_throw_ms": 400}},
+                "qb_plan.max_time_to_throw_ms",
+                "between 500",
+            ),
+            (
+                {"qb_plan": {"max_time_to_throw_ms": 8000}},
+                "qb_plan.max_time_to_throw_ms",
+                "pass clock",
+            ),
             (
                 {"motion": {"role": "CENTER", "x": 0, "y": 2, "duration_ms": 500}},
                 "motion.role",
@@ -243,6 +251,8 @@ class TestPlays:
         ],
     )
     def test_rules(self, api, team, change, path, text):
+        """Keyed by the body's path, as DRF keys its own nested errors: a rule on
+        `qb_plan.progression` answered under `progression[0]`, a path the body lacks."""
         form, route = b.formation(team), b.route(team)
         body = {
             "name": "Bad",
@@ -297,6 +307,25 @@ class TestPlays:
         assert copy["name"] == "Flood (copy)"
         assert copy["formation"] == play.formation_id
 
+    def test_duplicate_takes_the_name_in_the_body(self, api, team):
+        """`{"name": …}` was ignored: the copy was always "<name> (copy)"."""
+        play = b.play(team, name="Flood")
+        link = url(team, "play", play.pk, "duplicate")
+        copy = api.post(link, {"name": "Flood Right"}, format="json")
+        assert copy.status_code == 201 and copy.json()["name"] == "Flood Right"
+        assert (
+            copy.json()["assignments"] == api.get(url(team, "play", play.pk)).json()["assignments"]
+        )
+        before = Play.objects.count()
+        taken = errors(api.post(link, {"name": "Flood Right"}, format="json"))
+        assert taken["name"] == ["A play called 'Flood Right' already exists in this team."]
+        assert (
+            "120 characters"
+            in errors(api.post(link, {"name": "x" * 500}, format="json"))["name"][0]
+        )
+        assert Play.objects.count() == before
+        assert api.post(link, {"name": ""}, format="json").json()["name"] == "Flood (copy)"
+
     def test_search_tag_and_filters(self, api, team):
         b.play(team, name="Trips Flood", tags=["flood"], notes="hi-lo the corner")
         b.play(team, name="Mesh", tags=["floods"], notes="crossers")
@@ -335,6 +364,33 @@ class TestPlays:
         assert len(eleven) == len(one) <= 8
 
 
+class TestMessages:
+    """What a frontend shows its user when DRF's own checks refuse a field."""
+
+    def test_a_bad_choice_lists_the_valid_values(self, api, team):
+        found = errors(
+            api.post(
+                url(team, "scenario"),
+                {"name": "S", "shell": "COVER_2", "defenders": b.COVER2},
+                format="json",
+            )
+        )
+        assert found["shell"] == [
+            '"COVER_2" is not a valid choice; use one of: COVER0, COVER1, COVER2, COVER3, '
+            "COVER4, OTHER."
+        ]
+        found = errors(api.patch(url(team, "play", b.play(team).pk), {"kind": "PUNT"}))
+        assert "use one of: PASS, RUN, TRICK." in found["kind"][0]
+
+    def test_an_unknown_id_names_the_kind_and_the_team(self, api, team, other_team):
+        form = b.formation(team)
+        theirs = b.route(other_team)
+        body = {"name": "P", "formation": form.pk, "assignments": [{"role": "WR1", "route": 0}]}
+        body["assignments"][0]["route"] = theirs.pk
+        found = errors(api.post(url(team, "play"), body, format="json"))
+        assert found["assignments[0].route"] == [f"No route {theirs.pk} in this team."]
+
+
 class TestScenarios:
     @pytest.mark.parametrize(
         ("index", "change", "path", "text"),
@@ -365,6 +421,23 @@ class TestScenarios:
         ).json()
         assert data["defenders"][4]["man_target"] == "auto"
         assert data["rushers_count"] == 1
+
+    def test_not_applicable_is_null_for_every_duty(self, api, team):
+        """A zone defender's man_target read "" while a man defender's zone fields read
+        null: one way to say "not applicable" (null), and null is accepted back."""
+        data = api.post(
+            url(team, "scenario"), {"name": "S", "defenders": b.COVER2}, format="json"
+        ).json()
+        by_duty = {d["duty"]: d for d in data["defenders"]}
+        assert by_duty["ZONE"]["man_target"] is None and by_duty["RUSH"]["man_target"] is None
+        assert by_duty["MAN"]["zone_x"] is None and by_duty["MAN"]["man_target"] == "auto"
+        again = api.put(
+            url(team, "scenario", data["id"]),
+            {"name": "S", "defenders": data["defenders"]},
+            format="json",
+        )
+        assert again.status_code == 200, again.json()
+        assert again.json()["defenders"] == data["defenders"]
 
 
 class TestPlayersLineupsRulesets:

@@ -30,6 +30,8 @@ class TestImport:
             ('"plays"', "body", "top level must be"),
             ("[1, 2]", "body", "cannot tell what kind"),
             ('{"nope": []}', "body", "top level must be"),
+            # an unknown top-level key is named, not described as "got an object"
+            ('{"formation": [], "rulez": {}}', "body", "keys 'formation', 'rulez', not a kind"),
             ('{"plays": [], "nope": []}', "body", "unknown kind 'nope'"),
             ('{"plays": {}}', "plays", "expected a list of plays"),
             ('{"plays": [1]}', "plays[0]", "expected a play object"),

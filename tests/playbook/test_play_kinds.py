@@ -180,7 +180,10 @@ class TestModelAndAPI:
             {"handoff": {"carrier": "WR3", "x": 2.0, "y": 0.0, "time_ms": 400}},
             format="json",
         )
-        assert "behind the line of scrimmage" in api_errors(response)["mesh_x"][0]
+        # keyed by where the body said it (handoff.x), not by the stored field (mesh_x)
+        errors = api_errors(response)
+        assert "behind the line of scrimmage" in errors["handoff.x"][0], errors
+        assert "mesh_x" not in errors
 
 
 class TestNoRunZones:

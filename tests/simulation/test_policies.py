@@ -74,6 +74,46 @@ def train(api, team, data, capture):
 
 
 class TestTrain:
+    def test_the_mix_is_read_under_the_name_it_is_written(
+        self, coach_api, team, setup, django_capture_on_commit_callbacks
+    ):
+        """The training was sent as `scenarios` and came back as `mix`: one name both ways
+        (`mix`, as the strategy analyses), the old name still accepted on writes."""
+        sent = body(setup)
+        sent["mix"] = sent.pop("scenarios")
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = coach_api.post(train_url(team), sent, format="json").json()
+        assert answer["mix"] == sent["mix"] and "scenarios" not in answer
+        detail = coach_api.get(
+            reverse("policy-detail", kwargs={"team_id": team.pk, "pk": answer["id"]})
+        ).json()
+        assert detail["mix"] == sent["mix"]
+        old = coach_api.post(train_url(team), body(setup), format="json")
+        assert old.status_code == 202 and old.json()["mix"] == body(setup)["scenarios"]
+        both = coach_api.post(train_url(team), {**sent, **body(setup)}, format="json")
+        assert "scenarios" in both.json()["errors"]
+        twice = {**sent, "mix": [sent["mix"][0], sent["mix"][0]]}
+        errors = coach_api.post(train_url(team), twice, format="json").json()["errors"]
+        assert list(errors) == ["mix"], errors  # keyed by the name the client sent
+        assert (
+            "mix"
+            in coach_api.post(train_url(team), {**sent, "mix": None}, format="json").json()[
+                "errors"
+            ]
+        )
+
+    def test_one_default_algorithm_for_the_api_and_the_admin(
+        self, coach_api, team, setup, django_capture_on_commit_callbacks
+    ):
+        """The API trained with UCB1 when none was given, the admin offered Thompson."""
+        from simulation.admin.start import TrainingStartForm
+
+        sent = body(setup)
+        del sent["algorithm"]
+        policy = train(coach_api, team, sent, django_capture_on_commit_callbacks)
+        assert policy.algorithm == "thompson"
+        assert TrainingStartForm().fields["algorithm"].initial == policy.algorithm
+
     def test_training_is_a_job_that_finishes(
         self, coach_api, team, setup, django_capture_on_commit_callbacks
     ):
@@ -127,7 +167,7 @@ class TestTrain:
         assert response.status_code == 202, response.json()
         policy = Policy.objects.get(pk=response.json()["id"])
         assert policy.status == JobStatus.SUCCEEDED
-        assert policy.algorithm == "ucb1" and policy.playbook == book
+        assert policy.algorithm == "thompson" and policy.playbook == book
         assert len(policy.buckets) == 7 and set(policy.stats) == set(policy.buckets)
         assert set(policy.plays.all()) == set(setup["plays"][:2])
 
@@ -370,6 +410,23 @@ class TestRecommend:
     def test_bad_situations_are_400(self, coach_api, trained, query):
         response = coach_api.get(policy_url(trained, "recommend") + query)
         assert response.status_code == 400, response.json()
+
+    @pytest.mark.parametrize(
+        ("query", "key", "text"),
+        [
+            ("?down=9&distance=2&yardline=30", "down", "must be 1 to"),
+            ("?down=3&distance=-1&yardline=30", "distance", "above 0"),
+            ("?down=three&distance=2", "down", "a whole number"),
+            ("?down=3&distance=far", "distance", "a number"),
+        ],
+    )
+    def test_bad_situations_are_keyed_by_the_parameter_sent(
+        self, coach_api, trained, query, key, text
+    ):
+        """A client sends ?down=9 and finds the error under `down`; it was under
+        `situation.down`, a name it never sent."""
+        errors = coach_api.get(policy_url(trained, "recommend") + query).json()["errors"]
+        assert list(errors) == [key] and text in errors[key][0], errors
 
     def test_another_teams_scenario_is_404(self, coach_api, trained, other_team, team):
         foreign = b.scenario(other_team)

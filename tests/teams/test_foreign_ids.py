@@ -54,8 +54,8 @@ class TestForeignIds:
         missing = coach_client.post(
             url(team, kind), set_path(payload(kind, team_objects), path, 987_654_321), format="json"
         )
-        field_error(foreign, path, "does not exist")
-        field_error(missing, path, "does not exist")
+        field_error(foreign, path, "in this team")
+        field_error(missing, path, "in this team")
         # Same message, only the echoed id differs: nothing tells the id exists elsewhere.
         assert foreign.json()["errors"][path] == [
             m.replace("987654321", str(foreign_id)) for m in missing.json()["errors"][path]
@@ -132,7 +132,7 @@ class TestForeignIds:
         value = other_team_objects[key].pk
         body[field] = [value] if field in ("plays", "scenarios") else value
         field_error(
-            coach_client.post(url(team, "simulation"), body, format="json"), field, "not exist"
+            coach_client.post(url(team, "simulation"), body, format="json"), field, "in this team"
         )
         assert not SimulationRun.objects.exists()
 
