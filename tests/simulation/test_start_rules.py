@@ -48,7 +48,9 @@ def test_training_rules_are_the_services(team, monkeypatch):
         "plays": ["At least 2 different plays are needed to choose between."]
     }
     errors = refusal(policies.policy_train_start, **start, plays=plays, params={"epsilon": 0.5})
-    assert errors == {"params": ["'epsilon' is not a parameter of ucb1 (it takes c)."]}
+    assert errors == {
+        "params": ["'epsilon' is not a parameter of thompson (it takes no parameters)."]
+    }
     errors = refusal(policies.policy_train_start, **{**start, "episodes": 3}, plays=plays)
     assert errors == {"episodes": ["3 episodes cannot try 2 plays in 7 buckets even once."]}
     monkeypatch.setattr(policy_start, "MAX_SCENARIOS", 0)
