@@ -12,6 +12,7 @@ from football import plays as kinds
 
 QB_SHOTGUN = ("QB", -5.0, 0.0)
 CENTER = ("CENTER", 0.0, 0.0)
+DOUBLES = (QB_SHOTGUN, CENTER, ("WR1", 0.0, -10.0), ("WR2", 0.0, 10.0), ("WR3", 0.0, 5.0))
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ TEMPLATES = {
             "Mesh",
             "Two shallow crossers rub each other; the center sits in the middle.",
             "Doubles",
-            (QB_SHOTGUN, CENTER, ("WR1", 0.0, -10.0), ("WR2", 0.0, 10.0), ("WR3", 0.0, 5.0)),
+            DOUBLES,
             {
                 "WR1": ("drag", 2),
                 "WR2": ("drag", 3),
@@ -68,7 +69,7 @@ TEMPLATES = {
             "Slants",
             "Quick game: everyone slants inside, the ball out in one step.",
             "Doubles",
-            (QB_SHOTGUN, CENTER, ("WR1", 0.0, -10.0), ("WR2", 0.0, 10.0), ("WR3", 0.0, 5.0)),
+            DOUBLES,
             {"WR1": ("slant", None), "WR2": ("slant", None), "WR3": ("slant", None)},
             ("WR3", "WR2", "WR1"),
             max_time_to_throw_ms=2000,
@@ -77,7 +78,7 @@ TEMPLATES = {
             "Verticals",
             "Four deep: stretch the safeties, throw to the one left alone.",
             "Doubles",
-            (QB_SHOTGUN, CENTER, ("WR1", 0.0, -10.0), ("WR2", 0.0, 10.0), ("WR3", 0.0, 5.0)),
+            DOUBLES,
             {"WR1": ("go", None), "WR2": ("go", None), "WR3": ("go", 20), "CENTER": ("curl", 8)},
             ("WR3", "WR1", "WR2", "CENTER"),
             max_time_to_throw_ms=3500,

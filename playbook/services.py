@@ -289,23 +289,7 @@ def _assignment_data(assignments):
 
 
 # The fields that say what the play does besides its routes: motion, run and trick parts.
-PLAY_SHAPE_FIELDS = (
-    "kind",
-    "motion_role",
-    "motion_x",
-    "motion_y",
-    "motion_duration_ms",
-    "motion_kind",
-    "motion_at_snap",
-    "ball_carrier",
-    "handoff_from",
-    "mesh_x",
-    "mesh_y",
-    "mesh_ms",
-    "run_path",
-    "trick_kind",
-    "trick_progression",
-)
+PLAY_SHAPE_FIELDS = (*Play.HANDOFF_FIELDS, *Play.MOTION_FIELDS)
 
 
 @transaction.atomic
