@@ -10,13 +10,14 @@ from playbook.admin.base import TeamOwnedAdmin
 from playbook.admin.display import COORDINATES, WARNINGS, section
 from playbook.admin.filters import FormationFilter, SituationFilter, TagFilter
 from playbook.admin.forms import PlayForm, ScenarioForm
+from playbook.admin.from_template import PlayTemplatePage
 from playbook.admin.inlines import AssignmentInline, DefenderInline
 from playbook.constants import Duty
 from playbook.models import Play, Scenario
 
 
 @admin.register(Play)
-class PlayAdmin(editor.PlayEditor, TeamOwnedAdmin):
+class PlayAdmin(PlayTemplatePage, editor.PlayEditor, TeamOwnedAdmin):
     form = PlayForm
     list_display = (
         "thumbnail",

@@ -4,6 +4,7 @@ import pytest
 
 from playbook import play_templates, services
 from playbook.models import Play, Route
+from tests.support.admin import admin_url
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +53,45 @@ def test_the_api_makes_a_play_from_a_template(team, coach, member):
     assert bad.status_code == 400 and "use one of: flood" in bad.json()["errors"]["template"][0]
     assert client_for(member).post(url, {"template": "flood"}, format="json").status_code == 403
     assert Play.objects.filter(team=team).count() == 1
+
+
+def _staff(user):
+    user.is_staff = True
+    user.save()
+    return user
+
+
+def test_the_admin_makes_a_play_from_a_template_and_opens_it(client, team, coach):
+    client.force_login(_staff(coach))
+    changelist = client.get(admin_url(Play, "changelist"))
+    page = admin_url(Play, "from_template")
+    assert page in changelist.content.decode()  # the list offers "New play from template"
+    assert "Flood" in client.get(page).content.decode()
+    response = client.post(page, {"team": team.pk, "template": "flood", "name": "Flood Right"})
+    play = Play.objects.get(team=team, name="Flood Right")
+    assert response.status_code == 302 and response.url == admin_url(Play, "change", play.pk)
+    assert play.assignments.filter(route__isnull=False).exists()
+
+
+def test_the_admin_template_page_refuses_a_taken_name_and_writes_nothing(client, team, coach):
+    client.force_login(_staff(coach))
+    services.play_from_template(team=team, template="mesh", name="Mesh")
+    counts = Play.objects.count(), Route.objects.count()
+    response = client.post(
+        admin_url(Play, "from_template"), {"team": team.pk, "template": "mesh", "name": "Mesh"}
+    )
+    assert response.status_code == 200 and "already" in response.content.decode()
+    assert (Play.objects.count(), Route.objects.count()) == counts
+
+
+def test_the_admin_template_page_is_for_editors_of_their_own_teams(
+    client, team, other_team, member, coach
+):
+    client.force_login(_staff(member))
+    assert client.get(admin_url(Play, "from_template")).status_code == 403
+    client.force_login(_staff(coach))
+    response = client.post(
+        admin_url(Play, "from_template"), {"team": other_team.pk, "template": "flood"}
+    )
+    assert response.status_code == 200 and "valid choice" in response.content.decode()
+    assert not Play.objects.filter(team=other_team).exists()
