@@ -21,8 +21,13 @@ def test_ep_rises_toward_the_goal_and_falls_with_down_and_distance(demo, capture
     # at the 5 measures a little below the 10 (4.04 vs 4.09), so the series is checked to
     # the 10 and the 5 against the far spots.
     to_the_goal = [rows[y]["ep"][0] for y in (25, 20, 15, 10)]
+    # 1st & 25 at midfield (the rest of the field in one series) and 1st & 20 at own 5
+    # (a series to midfield, then another) are worth about the same with these plays:
+    # 1.41-1.58 vs 1.31-1.43 over seeds 1-6 at 128 episodes, and which is higher depends
+    # on the random streams (they are keyed by the database ids). No order is asserted
+    # between them; both are well below 1st & goal at the 5.
     own_5, midfield, their_5 = (rows[y]["ep"][0] for y in (45, 25, 5))
-    assert own_5 < midfield < their_5, (own_5, midfield, their_5)
+    assert max(own_5, midfield) + 2 < their_5, (own_5, midfield, their_5)
     for series in (before_midfield, to_the_goal):
         assert all(a < b for a, b in itertools.pairwise(series)), series
     for y in (45, 35, 20, 10):
