@@ -430,7 +430,9 @@ class Coach(HttpUser):
             "plays": [random.choice(self.plays)],
             "scenarios": [random.choice(self.scenarios)],
             "episodes": SMALL_EPISODES,
-            "situation": {"down": 3, "distance": 2, "yardline": 30},
+            # 2nd & 7 at the 32: outside both NFL FLAG no-run zones (5 yd before midfield
+            # and before the goal), so any play of the team, runs included, is a legal call.
+            "situation": {"down": 2, "distance": 7, "yardline": 32},
         }
         with self.client.post(
             f"{self.base}/simulations/",
