@@ -165,7 +165,10 @@ class PolicyDetailSerializer(PolicySerializer):
         fields = [*PolicySerializer.Meta.fields, "tables", "curve"]
 
     def get_tables(self, policy) -> dict:
-        """Per bucket: the situation it was trained in and every play's statistics."""
+        """Per bucket: the situation it was trained in, the episodes against the mix
+        (`episodes`, in batches of `batch`; the plays' `pulls` count these) and against one
+        defense at a time (`per_defense_episodes`, `per_defense_batch`), and every play's
+        statistics against the mix."""
         tables = {}
         for bucket, table in (policy.stats or {}).items():
             rows = [
@@ -185,6 +188,9 @@ class PolicyDetailSerializer(PolicySerializer):
                 "situation": table["situation"],
                 "episodes": table["episodes"],
                 "batch": table["batch"],
+                # against one defense at a time (older policies: none)
+                "per_defense_episodes": table.get("per_defense_episodes", 0),
+                "per_defense_batch": table.get("per_defense_batch", 0),
                 "plays": rows,
             }
         return tables

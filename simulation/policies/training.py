@@ -2,10 +2,16 @@
 
 Every bucket is its own bandit whose arms are the policy's plays. The episode
 budget is split evenly over the buckets and the buckets are trained round-robin (one
-batch each per round), so progress and the learning curve cover all of them. One pull:
-draw a defense from the weighted mix, let the algorithm pick a play, simulate a batch of
-episodes of that play × defense in the bucket's representative situation (REPRESENTATIVE)
-and feed every episode's engine reward to the arm (and to its per-defense statistics).
+batch each per round), so progress and the learning curve cover all of them.
+
+Two kinds of pull share a bucket's budget. A mix pull (the bandit against the mix): the
+algorithm picks a play, a batch of episodes of it meets defenses drawn from the weighted
+mix, and every episode's engine reward goes to the arm and to its per-defense
+statistics. A defense pull (PER_DEFENSE_SHARE of the budget, split evenly over the
+defenses): each defense has its own bandit over the same plays, whose arms are the
+per-defense statistics; it picks a play for that defense alone. Without the defense
+pulls the mix bandit spends nearly everything on the best play against the mix, and the
+answer against one defense has ~50 episodes for the play that beats it.
 
 Determinism: each bucket has its own generator, default_rng(SeedSequence([seed, 0,
 bucket index])), used for the defense draw and the algorithm, in a fixed order; the
@@ -28,6 +34,12 @@ from simulation.policies.buckets import REPRESENTATIVE
 logger = logging.getLogger(__name__)
 
 PULLS_PER_ARM = 16  # the batch is sized so each bucket gets ≥ 16 decisions per play
+# The share of a bucket's episodes trained against one defense at a time (none with a
+# single defense: the mix is that defense). Half: measured on the demo (8 plays × 8
+# defenses, 3RD_SHORT, 50,000 episodes), the mix answer keeps its confidence (0.99 with
+# the whole budget) while the answer against each defense gets hundreds of episodes for
+# its top play instead of ~50 (docs/policies.md, "Per-defense answers").
+PER_DEFENSE_SHARE = 0.5
 MIN_BATCH, MAX_BATCH = 32, 1024
 HEARTBEAT_SECONDS = 30.0  # progress is also saved at least this often
 CURVE_STEP = 5  # a learning-curve point every 5 %
@@ -111,8 +123,11 @@ def _stats_json(policy, trainer, buckets, bandits, per_scenario, batches):
             }
         out[bucket] = {
             "situation": {"down": down, "distance": distance, "yardline": yardline},
-            "batch": batches[b],
+            "batch": batches[b][0],
             "episodes": bandits[b].total_pulls,
+            "per_defense_batch": batches[b][1],
+            "per_defense_episodes": sum(a.pulls for arms_p in per_scenario[b] for a in arms_p)
+            - bandits[b].total_pulls,
             "arms": arms,
         }
     return out
@@ -125,11 +140,31 @@ def _train(policy):
     if n_plays < 1 or n_scen < 1:
         raise RuntimeError("the policy has no plays or no scenarios left to train on")
     budgets = _split(policy.episodes, len(buckets))
-    batches = [batch_size(budget, n_plays) for budget in budgets]
-    remaining = list(budgets)
+    share = PER_DEFENSE_SHARE if n_scen > 1 else 0.0
+    # per bucket: the mix pulls' budget, then each defense's
+    per_defense = [_split(int(budget * share), n_scen) for budget in budgets]
+    remaining = [budget - sum(left) for budget, left in zip(budgets, per_defense, strict=True)]
+    batches = [
+        (batch_size(mix, n_plays), batch_size(max(left), n_plays) if max(left) else 0)
+        for mix, left in zip(remaining, per_defense, strict=True)
+    ]
     bandits = [_bandit(policy, n_plays) for _ in buckets]
     per_scenario = [
         [[learning.ArmStats() for _ in range(n_scen)] for _ in range(n_plays)] for _ in buckets
+    ]
+    # each defense's bandit: its arms are the plays' statistics against that defense
+    defense_bandits = [
+        [
+            learning.Bandit(
+                n_plays,
+                policy.algorithm,
+                c=bandits[b].c,
+                epsilon=bandits[b].epsilon,
+                arms=[per_scenario[b][p][s] for p in range(n_plays)],
+            )
+            for s in range(n_scen)
+        ]
+        for b in range(len(buckets))
     ]
     rngs = [
         np.random.default_rng(np.random.SeedSequence([policy.seed, 0, b]))
@@ -155,57 +190,73 @@ def _train(policy):
             else Policy.objects.filter(pk=policy.pk).update(**fields)
         )
 
-    while any(remaining):
+    def simulate(b, bucket, p, s, count):
+        """count episodes of play p vs defense s, fed to the per-defense statistics."""
+        triple = (b, trainer.plays[p].pk, trainer.scenarios[s].pk)
+        pull = pull_counts.get(triple, 0)
+        pull_counts[triple] = pull + 1
+        part = engine.simulate_prepared(
+            trainer.prepared(b, bucket, p, s),
+            int(count),
+            policy.seed,
+            chunks=[0],
+            key=(*triple, pull),
+        )
+        per_scenario[b][p][s].update(part.reward, part.yards, part.converted)
+        return part
+
+    while any(remaining) or any(any(left) for left in per_defense):
         for b, bucket in enumerate(buckets):
-            if not remaining[b]:
-                continue
-            n = min(batches[b], remaining[b])
             rng = rngs[b]
-            best_before = bandits[b].best_arm()
-            p = bandits[b].select(rng)
-            # Each episode of the batch meets a defense drawn from the mix: one defense for a
-            # whole batch would let a single unlucky draw (a vertical play against the one
-            # defense that takes verticals away) bury a play for the rest of the training.
-            parts = []
-            for s, count in enumerate(rng.multinomial(n, trainer.weights)):
-                if not count:
-                    continue
-                triple = (b, trainer.plays[p].pk, trainer.scenarios[s].pk)
-                pull = pull_counts.get(triple, 0)
-                pull_counts[triple] = pull + 1
-                part = engine.simulate_prepared(
-                    trainer.prepared(b, bucket, p, s),
-                    int(count),
-                    policy.seed,
-                    chunks=[0],
-                    key=(*triple, pull),
+            if remaining[b]:
+                n = min(batches[b][0], remaining[b])
+                best_before = bandits[b].best_arm()
+                p = bandits[b].select(rng)
+                # Each episode of the batch meets a defense drawn from the mix: one defense
+                # for a whole batch would let a single unlucky draw (a vertical play against
+                # the one defense that takes verticals away) bury a play for the rest of the
+                # training.
+                parts = [
+                    simulate(b, bucket, p, s, count)
+                    for s, count in enumerate(rng.multinomial(n, trainer.weights))
+                    if count
+                ]
+                rewards = np.concatenate([part.reward for part in parts])
+                bandits[b].update(
+                    p,
+                    rewards,
+                    np.concatenate([part.yards for part in parts]),
+                    np.concatenate([part.converted for part in parts]),
                 )
-                per_scenario[b][p][s].update(part.reward, part.yards, part.converted)
-                parts.append(part)
-            rewards = np.concatenate([part.reward for part in parts])
-            bandits[b].update(
-                p,
-                rewards,
-                np.concatenate([part.yards for part in parts]),
-                np.concatenate([part.converted for part in parts]),
-            )
-            remaining[b] -= n
-            done += n
-            interval_rewards += float(rewards.sum())
-            interval_n += n
-            interval_best += n if p == best_before else 0
+                remaining[b] -= n
+                done += n
+                interval_rewards += float(rewards.sum())
+                interval_n += n
+                interval_best += n if p == best_before else 0
+            for s, left in enumerate(per_defense[b]):
+                if not left:
+                    continue
+                n = min(batches[b][1], left)
+                best_before = defense_bandits[b][s].best_arm()
+                p = defense_bandits[b][s].select(rng)
+                part = simulate(b, bucket, p, s, n)
+                per_defense[b][s] -= n
+                done += n
+                interval_rewards += float(part.reward.sum())
+                interval_n += n
+                interval_best += n if p == best_before else 0
         progress = min(100, done * 100 // total)
-        while progress >= next_point and next_point <= 100:
-            curve.append(
-                {
-                    "progress": next_point,
-                    "episodes": done,
-                    "mean_reward": round(interval_rewards / interval_n, 4) if interval_n else None,
-                    "best_arm_share": round(interval_best / interval_n, 4) if interval_n else None,
-                }
-            )
+        if progress >= next_point and interval_n:
+            # a round that crosses several points gives each of them its figures
+            point = {
+                "episodes": done,
+                "mean_reward": round(interval_rewards / interval_n, 4),
+                "best_arm_share": round(interval_best / interval_n, 4),
+            }
+            while progress >= next_point and next_point <= 100:
+                curve.append({"progress": next_point, **point})
+                next_point += CURVE_STEP
             interval_rewards, interval_n, interval_best = 0.0, 0, 0
-            next_point += CURVE_STEP
         status = Policy.objects.filter(pk=policy.pk).values_list("status", flat=True).first()
         if status != JobStatus.RUNNING:  # cancelled (or recovered as stale): keep what we have
             save(saved_progress, status_update=False)

@@ -128,10 +128,15 @@ class TestTrain:
         assert set(policy.stats) == {"3RD_SHORT", "1ST_ANY"}
         table = policy.stats["3RD_SHORT"]
         assert table["situation"] == {"down": 3, "distance": 2.0, "yardline": 27.0}
-        assert sum(a["pulls"] for a in table["arms"].values()) == 1500
+        # half of the bucket's 1,500 episodes against the mix (the arms' pulls), half
+        # against one defense at a time (in the per-defense statistics only)
+        assert sum(a["pulls"] for a in table["arms"].values()) == table["episodes"] == 750
+        assert table["per_defense_episodes"] == 750
+        per_defense = 0
         for arm in table["arms"].values():
             assert {"pulls", "mean_reward", "variance", "mean_yards", "success_rate"} <= set(arm)
-            assert sum(s["pulls"] for s in arm["scenarios"].values()) == arm["pulls"]
+            per_defense += sum(s["pulls"] for s in arm["scenarios"].values()) - arm["pulls"]
+        assert per_defense == 750
         assert [p["progress"] for p in policy.curve] == list(range(5, 101, 5))
         assert all(0 <= p["best_arm_share"] <= 1 for p in policy.curve)
 
@@ -214,7 +219,9 @@ class TestJobs:
         policy = train(coach_api, team, body(setup), django_capture_on_commit_callbacks)
         assert policy.status == JobStatus.CANCELLED
         assert 0 < policy.episodes_done < policy.episodes
-        assert len(calls) <= 12  # stopped within the round it was cancelled in
+        # stopped within the round it was cancelled in: a round is 8 engine calls (2
+        # buckets × (a mix pull over the 2 defenses + one pull against each defense))
+        assert len(calls) <= 16
         assert sum(a["pulls"] for t in policy.stats.values() for a in t["arms"].values()) > 0
         response = coach_api.post(policy_url(policy, "cancel"))
         assert response.status_code == 409
@@ -450,6 +457,53 @@ class TestRecommend:
         )
         data = coach_api.get(policy_url(queued, "recommend") + "?situation=1ST_ANY").json()
         assert data["recommendations"] == [] and "too little data" in data["note"]
+
+    def test_the_answer_against_one_defense_is_the_exhaustive_one(
+        self, coach_api, team, django_capture_on_commit_callbacks
+    ):
+        """The demo's pass plays against three of its defenses, trained on 3rd & 2: against
+        each defense the top play has enough data, and wherever an independent, larger
+        simulation of every play against that defense ranks one clearly first, the answer
+        is that play with confidence ≥ 0.8."""
+        from simulation.policies.training import _Trainer
+
+        fieldos_import(team=team, sources=sources_from_paths([DEMO]))
+        plays = list(Play.objects.filter(team=team, kind="PASS").order_by("pk"))
+        defenses = list(Scenario.objects.filter(team=team).order_by("pk"))[:3]
+        sent = {
+            "plays": [p.pk for p in plays],
+            "scenarios": [{"scenario": s.pk, "weight": 1.0} for s in defenses],
+            "buckets": ["3RD_SHORT"],
+            "episodes": 30_000,
+            "seed": 5,
+        }
+        policy = train(coach_api, team, sent, django_capture_on_commit_callbacks)
+        trainer = _Trainer(policy)
+        clear = 0
+        for s, defense in enumerate(trainer.scenarios):
+            url = policy_url(policy, "recommend") + f"?situation=3RD_SHORT&scenario={defense.pk}"
+            answer = coach_api.get(url).json()
+            assert answer["enough_data"], answer.get("note")
+            # the exhaustive answer: every play against this defense, 4,096 episodes each
+            rewards = [
+                engine.simulate_prepared(
+                    trainer.prepared(0, "3RD_SHORT", p, s), 4096, 99, key=(p, s)
+                ).reward
+                for p in range(len(trainer.plays))
+            ]
+            mean = np.array([r.mean() for r in rewards])
+            se = np.array([r.std() / np.sqrt(r.size) for r in rewards])
+            first, second = np.argsort(-mean)[:2]
+            # Clear: the exhaustive gap is 4 of its standard errors and at least 2 reward
+            # points (about 2 yards). Not the policy's own intervals: a bandit stops
+            # sampling a play once it is clearly worse, so the runner-up's interval is wide.
+            margin = max(4 * np.hypot(se[first], se[second]), 2.0)
+            if mean[first] - mean[second] >= margin:
+                clear += 1
+                top = answer["recommendations"][0]
+                assert top["play"] == trainer.plays[first].pk, (defense.name, top["name"])
+                assert answer["confidence"] >= 0.8, (defense.name, answer["confidence"])
+        assert clear >= 1  # the check had something to check
 
 
 class TestAdoptAndGamePlan:
