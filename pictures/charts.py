@@ -13,6 +13,7 @@ from pictures import diagrams
 from playbook.models import Play, Scenario
 from simulation.engine import DEPTH_KEYS, MetricsAggregator
 from simulation.engine import constants as C
+from simulation.services import field_label, run_fields
 
 S = diagrams.PX_PER_YD
 FONT_PX = 12
@@ -137,11 +138,15 @@ def heatmap_picture(run, value: str = "mean_reward") -> diagrams.Picture:
     limit = max(1.0, math.ceil(max((abs(v) for v in found), default=1.0)))
 
     left = min(230, max(90, 7 * max(len(n) for n in names["play"].values()) + 16))
-    top, header = 34, 50
-    width = left + CELL_W * len(scenarios) + 16
+    width = max(left + CELL_W * len(scenarios) + 16, left + 300)
+    fields = _fields_text(run, names["scenario"])
+    field_lines = _wrap(fields, (width - 24) // 7, 3) if fields else []
+    top, header = 34 + 15 * len(field_lines), 50
     legend_top = top + header + CELL_H * len(plays) + 16
-    chart = _Chart(max(width, left + 300), legend_top + 50, f"{label} by play and defense")
+    chart = _Chart(width, legend_top + 50, f"{label} by play and defense")
     chart.text(12, 16, f"{label}: plays × defenses", 14, bold=True)
+    for k, line in enumerate(field_lines):
+        chart.text(12, 36 + 15 * k, line, cls="field")
     for j, sid in enumerate(scenarios):
         lines = _wrap(names["scenario"][sid], 15, 3)
         x = left + CELL_W * j + CELL_W / 2
@@ -170,6 +175,18 @@ def heatmap_picture(run, value: str = "mean_reward") -> diagrams.Picture:
             )
     _legend(chart, value, fmt, limit, left, legend_top)
     return chart.pic
+
+
+def _fields_text(run, scenario_names):
+    """'On NFL FLAG 5v5, 30 × 70 yd', or per field the defenses played on it."""
+    entries = run_fields(run)
+    if len(entries) <= 1:
+        return f"On {field_label(entries[0]['ruleset'])}" if entries else ""
+    return "On " + "; ".join(
+        f"{field_label(e['ruleset'])} vs "
+        + ", ".join(scenario_names.get(pk, f"scenario #{pk}") for pk in e["scenarios"])
+        for e in entries
+    )
 
 
 def _legend(chart, value, fmt, limit, left, top):

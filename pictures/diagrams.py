@@ -38,6 +38,7 @@ PAST_LOS_YD = 25.0  # ... and reaches at least this far past it (more for deep r
 SIDE_MARGIN_YD = 1.0  # grass drawn outside each sideline
 RUN_ON_YD = 3.0  # a non-settle route is drawn this much past its last breakpoint
 PLAYER_RADIUS_YD = 1.0
+DOT_RADIUS_YD = 0.7  # a player in a list thumbnail (labels="dots"), at most
 LABEL_SIZE_YD = 0.75  # role labels, at most ...
 LABEL_WIDTH_YD = 1.6  # ... and no wider than this (the circle is 2 yd across)
 DASH_YD = (0.6, 0.4)  # dashed lines: drawn, gap
@@ -323,6 +324,13 @@ def player_marks(role, player, labels):
     return (number or role), (_surname(player) if labels == "names" else "")
 
 
+def dot_radius(spot, spots):
+    """A thumbnail's player dot: at most DOT_RADIUS_YD and 0.35 of the distance to the
+    closest other player (0.385 with its rim), so a bunch stays separate dots at list size."""
+    gaps = [math.dist(spot, other) for other in spots if other is not spot]
+    return max(0.1, min([DOT_RADIUS_YD, *(0.35 * g for g in gaps)]))
+
+
 def _draw_offense(pic, offense, rules, roster=None, labels="roles"):
     order = {role: n for n, role in enumerate(offense.progression, start=1)}
     # Motion first, then routes, then players on top.
@@ -361,6 +369,13 @@ def _draw_offense(pic, offense, rules, roster=None, labels="roles"):
         pic.circle("mesh", mesh, 0.55, "#f2c14e", OFFENSE_STROKE, 0.1)
         mark = "P" if handoff["kind"] == "TRICK" else "H"
         pic.text("mesh-label", mesh, mark, 0.7, OFFENSE_STROKE, bold=True)
+    if labels == "dots":  # no text at list size: each player a dot of his route's colour
+        spots = list(offense.alignment.values())
+        for role, spot in offense.alignment.items():
+            r = dot_radius(spot, spots)
+            fill = route_colour(role) if role in offense.routes else OFFENSE_FILL
+            pic.circle("player", spot, r, fill, OFFENSE_STROKE, r / 5)
+        return
     for role, spot in offense.alignment.items():
         pic.circle("player", spot, PLAYER_RADIUS_YD, OFFENSE_FILL, OFFENSE_STROKE, 0.12)
         mark, caption = player_marks(role, (roster or {}).get(role), labels)
@@ -506,7 +521,7 @@ def scenario_picture(scenario, play=None, roster=None, labels="roles"):
 
 
 def _picture(rules, offense, scenario, title, roster=None, labels="roles"):
-    if labels not in LABELS:
+    if labels not in (*LABELS, "dots"):
         raise ValueError(f"Unknown labels '{labels}': use one of {', '.join(LABELS)}.")
     xs = [x for x, _ in offense.start.values()]
     for role in offense.routes:

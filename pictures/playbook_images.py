@@ -34,7 +34,7 @@ def _timing(play):
 def roster_for(team_id, labels):
     """role or defender slot → the team's player there (its default lineup, else the first
     player of the role), when the labels need players."""
-    if labels == "roles":
+    if labels in ("roles", "dots"):
         return None
     from simulation.adapter import roster
 
@@ -42,7 +42,8 @@ def roster_for(team_id, labels):
 
 
 def play_diagram(play, ext, scenario=None, labels="roles") -> Image:
-    """`labels`: roles, numbers (jersey numbers) or names (numbers and surnames)."""
+    """`labels`: roles, numbers (jersey numbers), names (numbers and surnames) or dots
+    (the list's thumbnail: no text)."""
     picture = diagrams.play_picture(play, scenario, roster_for(play.team_id, labels), labels)
     render = diagrams.to_svg if ext == "svg" else diagrams.to_png
     return Image(picture.digest, ext, lambda: render(picture), safe_filename(play.name, ext))

@@ -72,6 +72,8 @@ class PlayAdmin(PlayTemplatePage, editor.PlayEditor, TeamOwnedAdmin):
             return images.play_diagram(play, ext, scenario)
         if name == "diagram-names" and ext in ("svg", "png"):  # jersey numbers and surnames
             return images.play_diagram(play, ext, scenario, labels="names")
+        if name == "thumbnail" and ext == "svg":
+            return images.play_diagram(play, ext, labels="dots")
         if name == "animation" and ext == "gif":
             return images.play_animation(play, scenario)
         return None
@@ -79,9 +81,8 @@ class PlayAdmin(PlayTemplatePage, editor.PlayEditor, TeamOwnedAdmin):
     @admin.display(description="diagram")
     def thumbnail(self, play):
         return format_html(
-            # wide enough that a bunch's three players stay three circles
-            '<img src="{}" width="150" loading="lazy" alt="" style="background:#3f8f3f">',
-            self.picture_url(play, "diagram", "svg"),
+            '<img src="{}" width="180" loading="lazy" alt="" style="background:#3f8f3f">',
+            self.picture_url(play, "thumbnail", "svg"),
         )
 
     @admin.display(description="diagram")

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from playbook.constants import Bucket
+from simulation.engine import constants as C
 from simulation.job_admin import NONE
 from simulation.job_admin import JobColumns as BaseJobColumns
 
@@ -22,6 +23,13 @@ SHORT_BUCKETS = {  # the list's column; the full label is its tooltip
     Bucket.THIRD_LONG: "3rd & long",
 }
 REFRESH_SECONDS = 3
+# What a reward number means, in coach words (simulation.engine.reward is the rule).
+REWARD_HELP = (
+    f"Reward is in points worth a yard each: the yards the play gained (counted from "
+    f"−{-C.REWARD_YARDS_MIN:g} to {C.REWARD_YARDS_MAX:g} only), plus {C.REWARD_CONVERT:g} "
+    f"when it moves the chains or scores, minus {-C.REWARD_SACK:g} for a sack and minus "
+    f"{-C.REWARD_INTERCEPTION:g} for an interception."
+)
 
 
 # --- formatting ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from simulation import learning, policies
 from simulation.admin.display import (
     NONE,
     REFRESH_SECONDS,
+    REWARD_HELP,
     SHORT_BUCKETS,
     JobColumns,
     as_simulated,
@@ -410,12 +411,13 @@ class PolicyAdmin(StartPage, JobColumns, TeamScopedAdmin):
                     "refresh_seconds": REFRESH_SECONDS,
                     "bucket_tables": bucket_tables(obj, plays),
                     "table_columns": [
-                        "Pulls",
-                        "Mean reward",
-                        "95 % interval",
-                        "Mean yards",
-                        "Success",
+                        ("Pulls", "Simulated plays"),
+                        ("Mean reward (pts)", REWARD_HELP),
+                        ("95 % interval", "Where the play's expected reward lies, 95 % sure"),
+                        ("Mean yards", ""),
+                        ("Success", "Converted or scored"),
                     ],
+                    "reward_help": REWARD_HELP,
                     "chart": curve_chart(obj.curve),
                     "curve": obj.curve or [],
                     "recommend_url": reverse("admin:simulation_policy_recommend", args=[obj.pk])
@@ -431,6 +433,15 @@ class PolicyAdmin(StartPage, JobColumns, TeamScopedAdmin):
         policy = self.get_object(request, object_id)
         if policy is None or not self.has_view_permission(request, policy):
             raise Http404("No such policy.")
+        change_url = reverse("admin:simulation_policy_change", args=[policy.pk])
+        if policy.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+            self.message_user(
+                request,
+                f"Policy #{policy.pk} {policy.get_status_display().lower()}: "
+                "it has no play to recommend.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
         can_adopt = self._can(request, policy, EDITOR_ROLES)
         here = reverse("admin:simulation_policy_recommend", args=[policy.pk])
         if request.method == "POST":
@@ -468,8 +479,9 @@ class PolicyAdmin(StartPage, JobColumns, TeamScopedAdmin):
             "default_playbook": policy.playbook_id,
             "query": urlencode(query),
             "here": here,
-            "change_url": reverse("admin:simulation_policy_change", args=[policy.pk]),
+            "change_url": change_url,
             "live": not policy.is_finished,
+            "reward_help": REWARD_HELP,
         }
         return TemplateResponse(request, self.recommend_template, context)
 

@@ -3,6 +3,10 @@ preview, call sheet PDFs, and a run's charts, heat map and replays — served by
 admin's own picture URLs, scoped like every admin page."""
 
 import io
+import itertools
+import math
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
@@ -32,8 +36,8 @@ def coach_client(client, team):
 def test_play_list_has_thumbnails_and_the_page_the_diagram(coach_client, team):
     play = b.play(team, name="Flood")
     listing = coach_client.get(reverse("admin:playbook_play_changelist")).content.decode()
+    assert f'src="{picture(Play, play, "thumbnail", "svg")}"' in listing
     svg_url = picture(Play, play, "diagram", "svg")
-    assert f'src="{svg_url}"' in listing
     page = coach_client.get(reverse("admin:playbook_play_change", args=[play.pk])).content.decode()
     assert svg_url in page and picture(Play, play, "animation", "gif") in page
     response = coach_client.get(svg_url)
@@ -45,6 +49,41 @@ def test_play_list_has_thumbnails_and_the_page_the_diagram(coach_client, team):
     scenario = b.scenario(team)
     against = coach_client.get(svg_url + f"?scenario={scenario.pk}")
     assert against.status_code == 200 and b"D1" in against.content
+
+
+def test_a_bunch_stays_separate_players_in_the_list_thumbnail(coach_client, team):
+    """The demo's Bunch Tight (three receivers a yard or less apart beside the center):
+    at the list's thumbnail width every player is a dot at least 2 px across with at
+    least half a pixel of grass between any two."""
+    bunch = b.formation(
+        team,
+        slots=[
+            {"role": "QB", "x": -5.0, "y": 0.0},
+            {"role": "CENTER", "x": 0.0, "y": 0.0},
+            {"role": "WR1", "x": 0.0, "y": 2.0},
+            {"role": "WR2", "x": 0.0, "y": 1.0},
+            {"role": "WR3", "x": 0.5, "y": 1.5},
+        ],
+    )
+    routes = {role: b.route(team, b.SLANT) for role in ("WR1", "WR2", "WR3")}
+    b.play(team, form=bunch, routes=routes, name="Bunch Mesh")
+    listing = coach_client.get(reverse("admin:playbook_play_changelist")).content.decode()
+    src, shown = re.search(r'<img src="([^"]+)" width="(\d+)"', listing).groups()
+    svg = ET.fromstring(coach_client.get(src).content)
+    scale = int(shown) / float(svg.get("width"))  # thumbnail pixels per SVG pixel
+    dots = [
+        (
+            float(c.get("cx")),
+            float(c.get("cy")),
+            float(c.get("r")) + float(c.get("stroke-width")) / 2,
+        )
+        for c in svg.iter("{http://www.w3.org/2000/svg}circle")
+        if c.get("class") == "player"
+    ]
+    assert len(dots) == 5
+    assert all(2 * r * scale >= 2.0 for _, _, r in dots)
+    for (ax, ay, ar), (bx, by, br) in itertools.combinations(dots, 2):
+        assert (math.dist((ax, ay), (bx, by)) - ar - br) * scale >= 0.5
 
 
 def test_scenario_preview_and_call_sheets(coach_client, team):

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from pictures import charts, diagrams
+from playbook.models import Ruleset
 from simulation import services
 from simulation.engine import DEPTH_KEYS
 from tests.support import builders as b
@@ -62,6 +63,21 @@ def test_heatmap_colours_follow_the_scale(run):
     assert charts.heatmap_colour("mean_reward", 5.0, 5) == charts._hex(charts.POSITIVE)
     assert charts.heatmap_colour("mean_reward", -9.0, 5) == charts._hex(charts.NEGATIVE)
     assert charts.heatmap_colour("success_rate", 1.0, 1) == charts._hex(charts.SEQ_HIGH)
+
+
+def field_texts(picture):
+    return [i["text"] for i in picture.items if i["cls"] == "field"]
+
+
+def test_heatmap_says_which_field_its_results_are_on(team, run):
+    default = Ruleset.objects.get(team=team, is_default=True)
+    assert field_texts(charts.heatmap_picture(run)) == [f"On {default.name}, 30 × 70 yd"]
+    wide = Ruleset.objects.create(team=team, name="Wide", field_width=40.0, field_length=80.0)
+    plain, own = b.scenario(team, name="Cover 2"), b.scenario(team, name="Cover 3", ruleset=wide)
+    mixed = start(team, [b.play(team)], [plain, own])
+    assert " ".join(field_texts(charts.heatmap_picture(mixed, "success_rate"))) == (
+        f"On {default.name}, 30 × 70 yd vs Cover 2; Wide, 40 × 80 yd vs Cover 3"
+    )
 
 
 def test_names_are_escaped(run):

@@ -2,6 +2,10 @@
 tables and the learning curve, the Recommend page (situation, defense, errors, adopt),
 cancelling, the "Train play-calling policy" action on playbooks, and team isolation."""
 
+import re
+from pathlib import Path
+
+import django.contrib.admin
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -150,6 +154,92 @@ def test_running_policy_reloads_and_failed_one_shows_its_error(
     assert "RuntimeError: worker died" in text and 'http-equiv="refresh"' not in text
     # a failed policy has no calls to recommend: no link to the Recommend page
     assert url("recommend", policy.pk) not in text and "Recommend a play" not in text
+
+
+ADMIN_CSS = Path(django.contrib.admin.__file__).parent / "static" / "admin" / "css"
+
+
+def css_variables(name):
+    """The custom properties of the first :root block of one of the admin's stylesheets."""
+    block = re.search(r":root\s*\{([^}]*)\}", (ADMIN_CSS / name).read_text())[1]
+    return dict(re.findall(r"--([\w-]+):\s*([^;]+);", block))
+
+
+def colour(value, variables):
+    while name := re.fullmatch(r"var\(--([\w-]+)\)", value.strip()):
+        value = variables[name[1]]
+    digits = value.strip().lstrip("#")
+    return digits if len(digits) == 6 else "".join(c * 2 for c in digits)
+
+
+def contrast(a, b):
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(rgb):
+        c = [int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_situation_headers_are_readable_on_their_blue(client, staff_coach, trained):
+    """A table's caption (the bucket and its situation) sits on the admin's header blue:
+    the situation's colour, as the page's own rules give it (the most specific rule
+    that reaches a .pol-caption-note in a caption wins), has ≥ 4.5:1 contrast on it,
+    in the light and the dark theme."""
+    client.force_login(staff_coach)
+    text = client.get(url("change", trained.pk)).content.decode()
+    assert '<caption>1st down <span class="pol-caption-note">' in text
+    around = {".pol-table", ".module", "caption", ".pol-caption-note"}
+    rules = []
+    css = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    for order, (selectors, body) in enumerate(re.findall(r"([^{}<>]+)\{([^}]*)\}", css)):
+        found = re.search(r"(?:^|;)\s*color:\s*([^;]+)", body)
+        for selector in selectors.split(","):
+            parts = selector.split()
+            if found and parts and parts[-1] == ".pol-caption-note" and set(parts) <= around:
+                classes = sum(p.startswith(".") for p in parts)
+                rules.append(((classes, len(parts) - classes, order), found[1]))
+    assert rules
+    note = max(rules)[1]
+    light = css_variables("base.css")
+    dark = {**light, **css_variables("dark_mode.css")}
+    for variables in (light, dark):
+        ratio = contrast(colour(note, variables), colour("var(--header-bg)", variables))
+        assert ratio >= 4.5, (note, ratio)
+
+
+@pytest.mark.parametrize("status", [JobStatus.FAILED, JobStatus.CANCELLED])
+def test_a_failed_or_cancelled_policy_offers_no_recommendation(
+    client, staff_coach, trained, status
+):
+    """Even with statistics saved before it stopped: no link on its page, and its
+    Recommend page (an old bookmark) sends the coach back to the policy."""
+    Policy.objects.filter(pk=trained.pk).update(status=status)
+    client.force_login(staff_coach)
+    text = client.get(url("change", trained.pk)).content.decode()
+    assert "Pulls" in text  # the tables are there, but no link
+    assert url("recommend", trained.pk) not in text and "Recommend a play" not in text
+    response = client.get(url("recommend", trained.pk), {"situation": "3RD_SHORT"})
+    assert response.status_code == 302 and response["Location"] == url("change", trained.pk)
+    page = client.get(response["Location"])
+    assert f"Policy #{trained.pk} {status.label.lower()}: it has no play to recommend." in (
+        messages_of(page)
+    )
+
+
+def test_reward_says_what_it_counts(client, staff_coach, trained):
+    """Mean and expected reward carry their unit and meaning, in coach words."""
+    client.force_login(staff_coach)
+    words = "Reward is in points worth a yard each: the yards the play gained (counted from −5"
+    tail = "plus 10 when it moves the chains or scores, minus 5 for a sack and minus 10 for an"
+    text = client.get(url("change", trained.pk)).content.decode()
+    assert f'<th class="num" title="{words}' in text and ">Mean reward (pts)</th>" in text
+    assert tail in text
+    text = recommend(client, trained, situation="3RD_SHORT").content.decode()
+    assert f'<span title="{words}' in text and tail in text and " pts</span>" in text
 
 
 def test_a_member_cannot_start_and_cancel_action(
