@@ -16,8 +16,8 @@ from playbook import services
 from playbook.models import Play, Playbook, Scenario
 from simulation import services as sim
 from simulation.models import SimulationRun
-from tests.playbook.test_admin import staff
 from tests.support import builders as b
+from tests.support.admin import staff
 
 pytestmark = pytest.mark.django_db
 

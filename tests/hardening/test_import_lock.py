@@ -2,7 +2,7 @@
 between its chunks, an import that fails at its end leaves the database exactly as it
 was, and a dry run writes nothing (docs/import-export.md, "The write lock").
 
-Each test copies the migrated demo database of test_crash_recovery.py and imports in a
+Each test copies the migrated demo database of tests/support/children.py and imports in a
 child process (`manage.py import_fieldos` or a script), while the test process looks at
 the file through the stdlib sqlite3 module."""
 
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.hardening.test_crash_recovery import (
+from tests.support.children import (
     DEMO,
     ROOT,
     child_env,

@@ -2,10 +2,11 @@
 worker survives a locked database, and a supervised worker that is killed is restarted
 and its run recovered without anyone opening it.
 
-Like test_crash_recovery.py (whose helpers this uses), every test copies a migrated
-SQLite file with the demo team and runs `manage.py runserver` / `manage.py run_worker`
-on it; the test process holds the database's write lock itself with the stdlib sqlite3
-module (`BEGIN IMMEDIATE`, what a long import or simulation request does)."""
+Like test_crash_recovery.py (with the same helpers, tests/support/children.py), every
+test copies a migrated SQLite file with the demo team and runs `manage.py runserver` /
+`manage.py run_worker` on it; the test process holds the database's write lock itself
+with the stdlib sqlite3 module (`BEGIN IMMEDIATE`, what a long import or simulation
+request does)."""
 
 import http.cookiejar
 import json
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.test_crash_recovery import (
+from tests.support.children import (
     ROOT,
     child_env,
     demo_db,  # noqa: F401 (a fixture)

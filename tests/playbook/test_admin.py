@@ -20,32 +20,22 @@ from playbook.models import (
 )
 from teams.models import Role
 from tests.support import admin as make
-from tests.support.admin import COVER2, SLANT, TRIPS, admin_url, inline_post
-from tests.support.factories import MembershipFactory, UserFactory
-
-PLAY_FIELDS = {
-    "external_id": "",
-    "ruleset": "",
-    "notes": "",
-    "tags": "",
-    "progression": "",
-    "max_time_to_throw_ms": "3000",
-    "motion_role": "",
-    "motion_x": "",
-    "motion_y": "",
-    "motion_duration_ms": "",
-}
+from tests.support.admin import (
+    COVER2,
+    PLAY_FIELDS,
+    SLANT,
+    TRIPS,
+    admin_url,
+    errors,
+    inline_post,
+    staff,
+)
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
-
-
-def staff(team, role=Role.COACH):
-    user = UserFactory(is_staff=True)
-    MembershipFactory(user=user, team=team, role=role)
-    return user
 
 
 @pytest.fixture
@@ -58,17 +48,6 @@ def editor(request, team):
     if request.param == "superuser":
         return UserFactory(is_staff=True, is_superuser=True)
     return staff(team, Role.OWNER)
-
-
-def errors(response):
-    """Everything the admin page complains about, for assertion messages."""
-    if response.context is None:
-        return response.status_code
-    found = {"form": response.context["adminform"].form.errors}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        found[formset.prefix] = [formset.errors, formset.non_form_errors()]
-    return found
 
 
 def inline_forms(response, prefix):

@@ -1,8 +1,6 @@
 """Every playbook endpoint: the generic isolation/CRUD/query-count checks plus the
 behaviour a coach and a frontend rely on."""
 
-from django.urls import reverse
-
 from playbook.models import (
     Formation,
     Lineup,
@@ -15,19 +13,7 @@ from playbook.models import (
 )
 from tests.support import builders as b
 from tests.support.api import TeamScopedAPITests
-
-
-def url(team, kind, pk=None, action=None):
-    if pk is None:
-        return reverse(f"{kind}-list", kwargs={"team_id": team.pk})
-    name = f"{kind}-{action}" if action else f"{kind}-detail"
-    return reverse(name, kwargs={"team_id": team.pk, "pk": pk})
-
-
-def player(team, **kw):
-    defaults = {"name": b.name("Player"), "side": "OFFENSE", "role": "WR1"}
-    return Player.objects.create(team=team, **{**defaults, **kw})
-
+from tests.support.builders import player
 
 # --- the generic checks, once per endpoint ------------------------------------------
 

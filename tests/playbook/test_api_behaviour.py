@@ -6,10 +6,12 @@ from django.urls import reverse
 from playbook import services
 from playbook.models import Formation, Lineup, Play, PlaybookEntry, Route, Ruleset
 from teams.models import Role
-from tests.playbook.test_api import player, url
 from tests.support import builders as b
+from tests.support.api import errors
+from tests.support.builders import player
 from tests.support.clients import client_for
 from tests.support.factories import MembershipFactory
+from tests.support.probe import url
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(team):
     return client_for(MembershipFactory(team=team, role=Role.COACH).user)
-
-
-def errors(response):
-    assert response.status_code == 400, response.json()
-    return response.json()["errors"]
 
 
 class TestFormations:

@@ -8,9 +8,8 @@ from playbook import history, services
 from playbook.interchange import fieldos_import, sources_from_data
 from playbook.models import Formation, Play, Route
 from teams.models import Role
-from tests.playbook.test_admin import PLAY_FIELDS, staff
 from tests.support import builders as b
-from tests.support.admin import admin_url, inline_post
+from tests.support.admin import PLAY_FIELDS, admin_url, inline_post, staff
 from tests.support.clients import client_for
 from tests.support.factories import MembershipFactory
 

@@ -19,9 +19,9 @@ from playbook.interchange import (
 from playbook.models import Play, PlaybookEntry, Ruleset
 from tests.playbook import builders as b
 from tests.playbook.admin_factories import admin_url, inline_post
-from tests.playbook.test_admin import PLAY_FIELDS, errors, staff
-from tests.playbook.test_api import url
-from tests.playbook.test_api_behaviour import errors as api_errors
+from tests.support.admin import PLAY_FIELDS, errors, staff
+from tests.support.api import errors as api_errors
+from tests.support.probe import url
 
 pytestmark = pytest.mark.django_db
 DEMO_DIR = settings.BASE_DIR / "fixtures" / "fieldos-demo"

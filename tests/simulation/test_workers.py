@@ -1,7 +1,8 @@
 """Real `db_worker` processes (docs/scale.md): two workers share two teams' runs fairly,
 and the task queue's own row of a task a killed worker was running is failed by the
 recovery (the run then finishes as tests/hardening/test_crash_recovery shows). The children
-and the SQLite file are that module's (the same helpers); about 20 s on an idle machine."""
+and the SQLite file are tests/support/children.py's, the helpers that module uses too;
+about 20 s on an idle machine."""
 
 import json
 import shutil
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from tests.hardening.test_crash_recovery import (  # noqa: F401 (demo_db: a fixture)
+from tests.support.children import (  # noqa: F401 (demo_db: a fixture)
     demo_db,
     kill,
     rows,

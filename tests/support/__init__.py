@@ -5,7 +5,9 @@
 - `clients`: `client_for(user)`;
 - `factories`: factory_boy factories of users, teams and memberships;
 - `builders`: valid playbook objects built through the services;
-- `admin`: the same for admin tests, and admin POST helpers;
-- `api`: TeamScopedAPITests, the generic checks every team-scoped endpoint plugs into;
+- `admin`: the same for admin tests, admin POST helpers, staff users and page errors;
+- `api`: TeamScopedAPITests, the generic checks every team-scoped endpoint plugs into,
+  and `errors` (a 400's field errors);
 - `probe`: the helpers and object sets of the bad-input probes (url, error shapes, one
-  of everything in a team and in another team)."""
+  of everything in a team and in another team);
+- `children`: real child processes (workers, servers, scripts) on a migrated SQLite file."""

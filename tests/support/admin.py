@@ -1,4 +1,5 @@
-"""Valid playbook objects (built through playbook.services) and admin POST helpers."""
+"""Valid playbook objects (built through playbook.services), admin POST helpers, staff users
+and the errors an admin page shows."""
 
 import itertools
 
@@ -6,6 +7,8 @@ from django.urls import reverse
 
 from playbook import services
 from playbook.models import Player
+from teams.models import Role
+from tests.support.factories import MembershipFactory, UserFactory
 
 _n = itertools.count(1)
 
@@ -95,3 +98,36 @@ def inline_post(prefix, rows, initial=0):
         for key, value in row.items():
             data[f"{prefix}-{i}-{key}"] = "" if value is None else value
     return data
+
+
+# The optional fields of the play add form, blank (max_time_to_throw_ms at its default).
+PLAY_FIELDS = {
+    "external_id": "",
+    "ruleset": "",
+    "notes": "",
+    "tags": "",
+    "progression": "",
+    "max_time_to_throw_ms": "3000",
+    "motion_role": "",
+    "motion_x": "",
+    "motion_y": "",
+    "motion_duration_ms": "",
+}
+
+
+def staff(team, role=Role.COACH):
+    """A staff user (may open the admin) with `role` in `team`."""
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, team=team, role=role)
+    return user
+
+
+def errors(response):
+    """Everything the admin page complains about, for assertion messages."""
+    if response.context is None:
+        return response.status_code
+    found = {"form": response.context["adminform"].form.errors}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        found[formset.prefix] = [formset.errors, formset.non_form_errors()]
+    return found

@@ -147,3 +147,9 @@ class TeamScopedAPITests:
 
     def team_of(self, obj):
         return obj.team_id
+
+
+def errors(response):
+    """The field errors of a 400."""
+    assert response.status_code == 400, response.json()
+    return response.json()["errors"]

@@ -3,6 +3,7 @@
 import itertools
 
 from playbook import services
+from playbook.models import Player
 
 _n = itertools.count(1)
 
@@ -79,6 +80,12 @@ def play(team, form=None, routes=None, **data):
         },
         assignments=assignments,
     )
+
+
+def player(team, **data):
+    """A player (offense, WR1 unless told)."""
+    defaults = {"name": name("Player"), "side": "OFFENSE", "role": "WR1"}
+    return Player.objects.create(team=team, **{**defaults, **data})
 
 
 def scenario(team, defenders=COVER2, **data):
