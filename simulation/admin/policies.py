@@ -95,6 +95,9 @@ def bucket_tables(policy, plays):
                 "situation": bucket_situation(bucket),
                 "episodes": count(table.get("episodes")),
                 "batch": count(table.get("batch")),
+                "per_defense": count(table.get("per_defense_episodes"))
+                if table.get("per_defense_episodes")
+                else "",
                 "rows": rows,
             }
         )

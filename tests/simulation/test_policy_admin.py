@@ -128,6 +128,8 @@ def test_page_shows_config_tables_and_curve(client, staff_coach, trained, setup)
     assert "800 over all buckets (about 400 each)" in text
     assert "800 of 800" in text
     assert "3rd and 2, 27 yd to the goal" in text
+    # each bucket's 400: half against the mix, half against one defense at a time
+    assert "200 episodes against the mix in batches of 32, 200 against one defense" in text
     assert "50.0 %" in text  # equal weights in the mix
     assert "95 % interval" in text and "Mean yards" in text
     arm = trained.stats["3RD_SHORT"]["arms"][str(setup["plays"][0].pk)]
