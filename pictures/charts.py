@@ -30,7 +30,7 @@ BAR = "#1f5fd6"
 
 # value -> (title, formatter); the names are the per-pair metric fields.
 HEATMAP_VALUES = {
-    "mean_reward": ("Mean reward", lambda v: f"{v:.1f}"),
+    "mean_reward": ("Mean reward (pts)", lambda v: f"{v:.1f}"),
     "success_rate": ("Success rate", lambda v: f"{v:.0%}"),
 }
 CELL_W, CELL_H = 96, 34

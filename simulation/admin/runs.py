@@ -23,6 +23,7 @@ from simulation import snapshot
 from simulation.admin.display import (
     NONE,
     REFRESH_SECONDS,
+    REWARD_HELP,
     SHORT_BUCKETS,
     JobColumns,
     as_simulated,
@@ -65,7 +66,7 @@ OVERALL_ROWS = (
     ("Median yards", "median_yards", yards),
     ("10th percentile yards", "p10_yards", yards),
     ("90th percentile yards", "p90_yards", yards),
-    ("Mean reward", "mean_reward", number),
+    ("Mean reward (pts)", "mean_reward", number),
     ("Median time to throw", "median_time_to_throw_ms", seconds),
     ("Completion, clean pocket", "clean_completion_rate", pct),
     ("Completion, pressured", "pressured_completion_rate", pct),
@@ -84,7 +85,7 @@ PAIR_COLUMNS = (
     ("Success", "success_rate", pct),
     ("Mean yd", "mean_yards", yards),
     ("Median yd", "median_yards", yards),
-    ("Reward", "mean_reward", number),
+    ("Reward (pts)", "mean_reward", number),
     ("Time to throw", "median_time_to_throw_ms", seconds),
     ("Comp. clean", "clean_completion_rate", pct),
     ("Comp. pressured", "pressured_completion_rate", pct),
@@ -375,6 +376,7 @@ class SimulationRunAdmin(StartPage, AdminPictures, JobColumns, TeamScopedAdmin):
             "depth_rows": depth_rows(overall),
             "share_rows": share_rows(overall),
             "pair_columns": [label for label, _, _ in PAIR_COLUMNS],
+            "reward_help": REWARD_HELP,
             "pair_rows": pair_rows(run, metrics),
             **self.pictures_context(run, bool(overall)),
         }

@@ -105,6 +105,9 @@ def test_finished_run_page_shows_the_metrics_tables(client, staff_coach, team):
     assert "400 per play × scenario pair; 800 in all (2 pairs)" in text
     assert "Completion by air depth" in text and "Target share" in text
     assert "Per play × scenario (2 pairs)" in text
+    # the reward says its unit and what it counts, in the tables and the heat map's title
+    assert "Mean reward (pts)" in text and ">Reward (pts)</th>" in text
+    assert "Reward is in points worth a yard each" in text
     pair = run.metrics["pairs"][1]
     assert f"{pair['completion_rate'] * 100:.1f} %" in text
     assert 'http-equiv="refresh"' not in text  # finished: nothing left to watch
