@@ -220,46 +220,54 @@ def team_order(now=None):
     """Teams with queued slices, fairest first: the highest priority they have waiting,
     then the fewest slices running, then the least work (engine chunks of the slices
     started in FAIR_WINDOW), then the least recently served."""
+    return _fair_order("run__team_id", now=now)
+
+
+def run_order(team_id, now=None):
+    """A team's runs with queued slices, by the same rule one level down: its small run
+    is not stuck behind its own big one (oldest first on a tie)."""
+    return _fair_order("run_id", now=now, run__team_id=team_id)
+
+
+def _fair_order(group, now=None, **scope):
+    """Rows {group: id, top, running, work, served} of the groups (teams or runs) that
+    have queued slices of active runs, fairest first."""
     now = now or timezone.now()
+    slices = SimulationSlice.objects.filter(run__status__in=ACTIVE, **scope)
     waiting = (
-        SimulationSlice.objects.filter(status=JobStatus.QUEUED, run__status__in=ACTIVE)
-        .values("run__team_id")
-        .annotate(top=Max("run__priority"))
+        slices.filter(status=JobStatus.QUEUED).values(group).annotate(top=Max("run__priority"))
     )
-    teams = {row["run__team_id"]: row for row in waiting}
-    if not teams:
+    rows = {row[group]: row for row in waiting}
+    if not rows:
         return []
-    for row in teams.values():
+    for row in rows.values():
         row.update(running=0, work=0, served=None)
+    mine = {f"{group}__in": rows}
     running = (
-        SimulationSlice.objects.filter(
-            status=JobStatus.RUNNING, run__status__in=ACTIVE, run__team_id__in=teams
-        )
-        .values("run__team_id")
-        .annotate(n=Count("id"))
+        slices.filter(status=JobStatus.RUNNING, **mine).values(group).annotate(n=Count("id"))
     )
     for row in running:
-        teams[row["run__team_id"]]["running"] = row["n"]
+        rows[row[group]]["running"] = row["n"]
     recent = (
-        SimulationSlice.objects.filter(started_at__gte=now - FAIR_WINDOW, run__team_id__in=teams)
-        .values("run__team_id")
+        SimulationSlice.objects.filter(started_at__gte=now - FAIR_WINDOW, **scope, **mine)
+        .values(group)
         .annotate(
             work=Sum(F("last_chunk") - F("first_chunk") + 1),
             served=Max("started_at"),
         )
     )
     for row in recent:
-        teams[row["run__team_id"]].update(work=row["work"], served=row["served"])
+        rows[row[group]].update(work=row["work"], served=row["served"])
     never = now - timedelta(days=36500)
     return sorted(
-        teams.values(),
-        key=lambda r: (-r["top"], r["running"], r["work"], r["served"] or never, r["run__team_id"]),
+        rows.values(),
+        key=lambda r: (-r["top"], r["running"], r["work"], r["served"] or never, r[group]),
     )
 
 
 def slice_claim_next():
-    """Claim the fairest queued slice (team_order, then within the team the run of the
-    highest priority, the oldest run, the first slice); None when nothing may run now.
+    """Claim the fairest queued slice: the team first (team_order), then its run
+    (run_order), then that run's first queued slice; None when nothing may run now.
     PostgreSQL: rows another worker is claiming are skipped (SKIP LOCKED); SQLite
     serialises writers, and a conditional update settles a race."""
     max_running, _ = team_limits()
@@ -267,22 +275,30 @@ def slice_claim_next():
     for row in team_order():
         if max_running and row["running"] >= max_running:
             continue
-        candidates = SimulationSlice.objects.filter(
-            status=JobStatus.QUEUED, run__team_id=row["run__team_id"], run__status__in=ACTIVE
-        ).order_by("-run__priority", "run_id", "id")
-        for _ in range(5):  # lost races (SQLite): try the next candidate
-            now = timezone.now()
-            with transaction.atomic():
-                if skip_locked:
-                    locked = candidates.select_for_update(skip_locked=True, of=("self",))
-                    piece = locked.select_related("run").first()
-                else:
-                    piece = candidates.select_related("run").first()
-                if piece is None:
-                    break
-                claimed = _claim(piece, now)
+        for run_row in run_order(row["run__team_id"]):
+            claimed = _claim_first(run_row["run_id"], skip_locked)
             if claimed is not None:
                 return claimed
+    return None
+
+
+def _claim_first(run_id, skip_locked):
+    candidates = SimulationSlice.objects.filter(
+        status=JobStatus.QUEUED, run_id=run_id, run__status__in=ACTIVE
+    ).order_by("id")
+    for _ in range(5):  # lost races (SQLite): try the next candidate
+        now = timezone.now()
+        with transaction.atomic():
+            if skip_locked:
+                locked = candidates.select_for_update(skip_locked=True, of=("self",))
+                piece = locked.select_related("run").first()
+            else:
+                piece = candidates.select_related("run").first()
+            if piece is None:
+                return None
+            claimed = _claim(piece, now)
+        if claimed is not None:
+            return claimed
     return None
 
 

@@ -92,6 +92,30 @@ class TestWhichSliceComesNext:
         assert piece.run == first and piece.pk == first.slices.order_by("id").first().pk
         assert piece.attempts == 1 and piece.started_at is not None
 
+    def test_a_teams_small_run_does_not_wait_for_its_own_big_one(self, team):
+        big = queued_run(team, plays=4, episodes=400 * 1024)
+        assert claim() == big
+        small = queued_run(team, episodes=3 * 1024)  # queued later, by the same team
+        assert claim() == small  # big has a slice running, small none
+
+    def test_one_worker_finishes_a_teams_small_run_before_its_big_one_goes_on(self, team):
+        big = queued_run(team, plays=4, episodes=400 * 1024)
+        assert claim() == big
+        SimulationSlice.objects.filter(run=big, status=JobStatus.RUNNING).update(
+            status=JobStatus.SUCCEEDED
+        )
+        small = queued_run(team, episodes=5 * 1024)  # 5 slices of one chunk
+        order = []
+        for _ in range(6):
+            run = claim()
+            order.append(run)
+            SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
+                status=JobStatus.SUCCEEDED
+            )
+        # the big run's 16-chunk slice of the last minute weighs more than the small
+        # run's chunks until the small run is done
+        assert order == [small] * 5 + [big]
+
     def test_nothing_queued_or_only_finished_runs(self, team):
         assert jobs.slice_claim_next() is None
         run = queued_run(team)
