@@ -45,7 +45,9 @@ def main():
     policy.scenarios.set(scenarios)
 
     started = time.perf_counter()
-    policies.policy_train(policy.pk)
+    slices = 1
+    while policies.policy_train(policy.pk) is not None:  # the task's slices, one after another
+        slices += 1
     seconds = time.perf_counter() - started
     policy.refresh_from_db()
     assert policy.status == JobStatus.SUCCEEDED, policy.error
@@ -60,6 +62,7 @@ def main():
                 "episodes": EPISODES,
                 "seconds": round(seconds, 3),
                 "episodes_per_second": round(EPISODES / seconds),
+                "slices": slices,
             }
         )
     )

@@ -114,14 +114,16 @@ def policy_requeue_lost(now=None):
     """Policies still queued STALE_AFTER after their task was put on the queue lost it (a
     worker died after taking it, before starting): queue them again — safe, a policy is
     trained once (policy_train claims it). Returns how many."""
-    from simulation.policy_tasks import train_policy_task
+    from simulation.policy_tasks import train_policy_enqueue
 
     now = now or timezone.now()
     lost = Policy.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - STALE_AFTER)
     requeued = 0
-    for pk in lost.values_list("pk", flat=True):
-        if Policy.objects.filter(pk=pk, status=JobStatus.QUEUED).update(queued_at=timezone.now()):
-            train_policy_task.enqueue(pk)
+    for policy in lost.only("pk", "priority"):
+        if Policy.objects.filter(pk=policy.pk, status=JobStatus.QUEUED).update(
+            queued_at=timezone.now()
+        ):
+            train_policy_enqueue(policy)
             requeued += 1
     return requeued
 
@@ -243,9 +245,7 @@ def _fair_order(group, now=None, **scope):
     for row in rows.values():
         row.update(running=0, work=0, served=None)
     mine = {f"{group}__in": rows}
-    running = (
-        slices.filter(status=JobStatus.RUNNING, **mine).values(group).annotate(n=Count("id"))
-    )
+    running = slices.filter(status=JobStatus.RUNNING, **mine).values(group).annotate(n=Count("id"))
     for row in running:
         rows[row[group]]["running"] = row["n"]
     recent = (

@@ -180,6 +180,14 @@ class Policy(HeartbeatJob):
     episodes_done = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)
     curve = models.JSONField(default=list, blank=True)
+    priority = models.SmallIntegerField(
+        choices=Priority.choices,
+        default=Priority.BATCH,
+        help_text="The django-tasks priority of its training's tasks (every slice).",
+    )
+    # Between two slices of its training: the engine inputs it took at the start and the
+    # learner's whole state (simulation.policies.training); null before and after.
+    checkpoint = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -191,6 +199,11 @@ class Policy(HeartbeatJob):
             f"Policy #{self.pk} {self.get_algorithm_display()} "
             f"({self.get_status_display().lower()})"
         )
+
+    @property
+    def scenario_ids(self):
+        """The mix's defenses, in mix order (what snapshot.take reads, as of a run)."""
+        return [m["scenario"] for m in self.mix]
 
 
 class PolicyAdoption(models.Model):

@@ -7,7 +7,15 @@ from simulation import policies
 
 @task()
 def train_policy_task(policy_id):
-    policies.policy_train(policy_id)
+    """One slice of a training; a training with work left is queued again behind what
+    other teams queued meanwhile (docs/scale.md)."""
+    policy = policies.policy_train(policy_id)
+    if policy is not None:
+        train_policy_enqueue(policy)
+
+
+def train_policy_enqueue(policy):
+    train_policy_task.using(priority=int(policy.priority)).enqueue(policy.pk)
 
 
 @task()

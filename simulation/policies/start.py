@@ -112,11 +112,11 @@ def policy_train_start(
         episodes=episodes,
         seed=seed,
         play_ids=sorted(p.pk for p in plays),
+        priority=int(priority),
     )
     policy.plays.set(plays)
     policy.scenarios.set([s for s, _ in mix])
-    from simulation.policy_tasks import train_policy_task
+    from simulation.policy_tasks import train_policy_enqueue
 
-    task = train_policy_task.using(priority=int(priority))
-    transaction.on_commit(lambda: task.enqueue(policy.pk))
+    transaction.on_commit(lambda: train_policy_enqueue(policy))
     return policy

@@ -116,7 +116,7 @@ def populate(prefix="", user=None):
         playbook=book,
         name=n("Policy"),
     )
-    policies.policy_train(policy.pk)
+    policies.policy_train(policy.pk, whole=True)
     policy.refresh_from_db()
     adoption = policies.policy_adopt(
         policy=policy, bucket="3RD_SHORT", play=play, playbook=book, user=coach

@@ -272,18 +272,118 @@ class TestJobs:
         Policy.objects.filter(pk=lost.pk).update(queued_at=old)
         fresh = Policy.objects.create(status=JobStatus.QUEUED, **common)
         enqueued = []
-        from types import SimpleNamespace
-
         from simulation import policy_tasks
 
-        monkeypatch.setattr(
-            policy_tasks, "train_policy_task", SimpleNamespace(enqueue=enqueued.append)
-        )
+        monkeypatch.setattr(policy_tasks, "train_policy_enqueue", lambda p: enqueued.append(p.pk))
         assert policies.policy_requeue_lost() == 1
         assert enqueued == [lost.pk]
         lost.refresh_from_db()
         assert lost.queued_at > old and fresh.status == JobStatus.QUEUED
         assert policies.policy_requeue_lost() == 0  # once per STALE_AFTER
+
+
+def slice_by_slice(policy, clear_cache_every=2):
+    """Train a policy one round a slice, as workers would; every other slice in a "new
+    process" (no trainer kept). Returns the number of slices."""
+    from simulation.policies import training
+
+    slices = 0
+    while True:
+        slices += 1
+        if slices % clear_cache_every == 0:
+            training._last_trainer.clear()
+        if policies.policy_train(policy.pk, slice_seconds=0) is None:
+            return slices
+
+
+class TestSlices:
+    def test_a_training_in_slices_is_the_same_policy_as_in_one_go(self, team, setup):
+        kwargs = {
+            "team": team,
+            "user": None,
+            "plays": setup["plays"],
+            "mix": [(setup["scenarios"][0], 2.0), (setup["scenarios"][1], 1.0)],
+            "buckets": ["3RD_SHORT", "GOALLINE"],
+            "algorithm": "thompson",
+            "episodes": 3000,
+            "seed": 4,
+        }
+        whole = policies.policy_train_start(**kwargs)
+        sliced = policies.policy_train_start(**kwargs)
+        policies.policy_train(whole.pk, whole=True)
+        assert slice_by_slice(sliced) > 10
+        whole.refresh_from_db(), sliced.refresh_from_db()
+        assert sliced.status == whole.status == JobStatus.SUCCEEDED
+        assert sliced.stats == whole.stats and sliced.curve == whole.curve
+        assert sliced.episodes_done == 3000 and sliced.checkpoint is None
+        assert sliced.started_at < sliced.finished_at
+
+    def test_between_slices_it_waits_in_the_queue_with_its_state(self, team, setup, monkeypatch):
+        from simulation import policy_tasks
+
+        enqueued = []
+        monkeypatch.setattr(policy_tasks, "train_policy_enqueue", lambda p: enqueued.append(p.pk))
+        policy = policies.policy_train_start(
+            team=team,
+            user=None,
+            plays=setup["plays"],
+            mix=[(setup["scenarios"][0], 1.0)],
+            buckets=["3RD_SHORT"],
+            episodes=2000,
+            seed=4,
+        )
+        before = Policy.objects.get(pk=policy.pk).queued_at
+        monkeypatch.setattr(policies.training, "SLICE_SECONDS", 0)
+        policy_tasks.train_policy_task.func(policy.pk)
+        assert enqueued == [policy.pk]  # the next slice, behind what was queued meanwhile
+        policy.refresh_from_db()
+        assert policy.status == JobStatus.QUEUED and policy.queued_at > before
+        assert 0 < policy.episodes_done < 2000 and policy.progress > 0
+        assert set(policy.checkpoint) == {"inputs", "state"} and policy.started_at
+
+    def test_an_edit_between_slices_does_not_reach_the_training(self, team, setup):
+        kwargs = {
+            "team": team,
+            "user": None,
+            "plays": setup["plays"],
+            "mix": [(setup["scenarios"][0], 1.0)],
+            "buckets": ["3RD_SHORT"],
+            "episodes": 1500,
+            "seed": 9,
+        }
+        whole = policies.policy_train_start(**kwargs)
+        policies.policy_train(whole.pk, whole=True)
+        sliced = policies.policy_train_start(**kwargs)
+        assert policies.policy_train(sliced.pk, slice_seconds=0) is not None
+        from django.db.models import F
+
+        from playbook.models import ScenarioDefender
+
+        ScenarioDefender.objects.filter(scenario=setup["scenarios"][0]).update(y=F("y") + 4)
+        slice_by_slice(sliced)
+        after = policies.policy_train_start(**kwargs)  # the edit does change the figures
+        policies.policy_train(after.pk, whole=True)
+        whole.refresh_from_db(), sliced.refresh_from_db(), after.refresh_from_db()
+        assert sliced.stats == whole.stats != after.stats
+
+    def test_cancelled_between_slices_it_keeps_its_figures_and_drops_its_state(self, team, setup):
+        policy = policies.policy_train_start(
+            team=team,
+            user=None,
+            plays=setup["plays"],
+            mix=[(setup["scenarios"][0], 1.0)],
+            buckets=["3RD_SHORT"],
+            episodes=2000,
+            seed=4,
+        )
+        assert policies.policy_train(policy.pk, slice_seconds=0) is not None
+        policy.refresh_from_db()
+        done = policy.episodes_done
+        assert policies.policy_cancel(policy)
+        assert policies.policy_train(policy.pk) is None  # the queued slice finds it cancelled
+        policy.refresh_from_db()
+        assert policy.status == JobStatus.CANCELLED and policy.episodes_done == done
+        assert policy.stats and policy.checkpoint is None
 
 
 class TestValidationAndAccess:
@@ -465,6 +565,7 @@ class TestRecommend:
         each defense the top play has enough data, and wherever an independent, larger
         simulation of every play against that defense ranks one clearly first, the answer
         is that play with confidence ≥ 0.8."""
+        from simulation import snapshot
         from simulation.policies.training import _Trainer
 
         fieldos_import(team=team, sources=sources_from_paths([DEMO]))
@@ -478,7 +579,7 @@ class TestRecommend:
             "seed": 5,
         }
         policy = train(coach_api, team, sent, django_capture_on_commit_callbacks)
-        trainer = _Trainer(policy)
+        trainer = _Trainer(policy, snapshot.take(policy))
         clear = 0
         for s, defense in enumerate(trainer.scenarios):
             url = policy_url(policy, "recommend") + f"?situation=3RD_SHORT&scenario={defense.pk}"
@@ -599,7 +700,7 @@ def test_demo_policy_finds_the_best_play(team):
     )
     policy.plays.set(plays)
     policy.scenarios.set(scenarios)
-    policies.policy_train(policy.pk)
+    policies.policy_train(policy.pk, whole=True)
     policy.refresh_from_db()
     assert policy.status == JobStatus.SUCCEEDED, policy.error
 

@@ -1,8 +1,9 @@
 """Real `db_worker` processes (docs/scale.md): two workers share two teams' runs fairly,
-and the task queue's own row of a task a killed worker was running is failed by the
-recovery (the run then finishes as tests/hardening/test_crash_recovery shows). The children
-and the SQLite file are tests/support/children.py's, the helpers that module uses too;
-about 20 s on an idle machine."""
+one worker runs a small run between the slices of another team's training, and the task
+queue's own row of a task a killed worker was running is failed by the recovery (the run
+then finishes as tests/hardening/test_crash_recovery shows). The children and the SQLite
+file are tests/support/children.py's, the helpers that module uses too; about 35 s on an
+idle machine."""
 
 import json
 import shutil
@@ -100,6 +101,54 @@ def test_two_workers_finish_team_bs_small_run_while_team_as_big_run_goes_on(sqli
         assert metrics["overall"]["episodes"] == 20 * 1024
         kill(one)
         kill(two)
+
+
+START_BIG_TRAINING = """
+from simulation import policies
+policy = policies.policy_train_start(
+    team=team, user=user, plays=list(Play.objects.filter(team=team).order_by("pk")[:2]),
+    mix=[(Scenario.objects.filter(team=team).order_by("pk").first(), 1.0)],
+    buckets=["1ST_ANY"], episodes=EPISODES, seed=7,
+)
+print(json.dumps({"id": policy.pk}))
+"""
+
+
+def policy_row(db, policy_id):
+    return rows(db, "SELECT status, episodes_done FROM simulation_policy WHERE id = ?", policy_id)[
+        0
+    ]
+
+
+def test_one_worker_runs_team_bs_small_run_between_slices_of_team_as_training(
+    sqlite_file, tmp_path
+):
+    """A training gives the worker back every SLICE_SECONDS: team B's background run,
+    queued while team A's 2-million-episode training holds the only worker, is done long
+    before it."""
+    db = sqlite_file
+    training = script(db, START_BIG_TRAINING, EPISODES=2_000_000)
+    log = tmp_path / "worker.log"
+    with worker(db, log) as child:
+        wait_for(
+            lambda: policy_row(db, training["id"])[0] == "running",
+            "team A's training to start",
+            child=child,
+            log=log,
+        )
+        # 20,480 episodes: over the inline limit, so it goes to the worker (20 slices)
+        small = script(db, START_SMALL_OF_TEAM_B, EPISODES=20 * 1024)
+        assert small["slices"] == 20
+        wait_for(
+            lambda: run_status(db, small["id"]) == "succeeded",
+            "team B's run to finish",
+            timeout=90,
+            child=child,
+            log=log,
+        )
+        status, done = policy_row(db, training["id"])
+        assert status in ("queued", "running") and 0 < done < 2_000_000, (status, done)
+        kill(child)
 
 
 def test_recovery_fails_the_task_row_a_killed_worker_left_running(sqlite_file, tmp_path):
