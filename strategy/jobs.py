@@ -4,6 +4,8 @@ moves through the same states and is recovered on the same clock."""
 
 import logging
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from simulation.jobs import STALE_AFTER
@@ -19,7 +21,8 @@ class Cancelled(Exception):
 
 
 def claim(model, pk):
-    """queued → running; False if someone else has it or it is finished."""
+    """queued → running; False if someone else has it or it is finished. A job resumed
+    after a pause keeps the time it first started."""
     now = timezone.now()
     job = model.objects.filter(pk=pk, status=JobStatus.QUEUED).first()
     if job is None:
@@ -27,7 +30,7 @@ def claim(model, pk):
     return bool(
         model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING,
-            started_at=now,
+            started_at=Coalesce(F("started_at"), Value(now)),
             heartbeat_at=now,
             attempts=job.attempts + 1,
         )
@@ -41,6 +44,17 @@ def step(model, pk, progress):
         progress=progress, heartbeat_at=timezone.now()
     ):
         raise Cancelled
+
+
+def pause(model, pk):
+    """running → queued, to be resumed by the task queued next (a job in slices gives the
+    worker back). Its worker did not die: the attempts start again. False if it left the
+    running state meanwhile."""
+    return bool(
+        model.objects.filter(pk=pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, queued_at=timezone.now(), attempts=0
+        )
+    )
 
 
 def finish(model, pk, **fields):

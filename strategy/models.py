@@ -72,3 +72,25 @@ class Analysis(HeartbeatJob):
         if self.name:
             label += f" {self.name}"
         return f"{label} ({self.get_status_display().lower()})"
+
+
+class AnalysisSample(models.Model):
+    """One play's sampled snaps (simulation.drives.transitions.sample_play) of an analysis
+    still at work: its sampling runs in slices, and these carry it from one slice to the
+    next. Deleted when the analysis ends."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="samples")
+    key = models.CharField(max_length=64, help_text="The inputs' key when it was sampled.")
+    table = models.PositiveSmallIntegerField(help_text="0: our offense; 1: the opponent's.")
+    play = models.CharField(max_length=32, help_text="The play's id in the table.")
+    data = models.BinaryField(help_text="kind, value and result arrays (NumPy .npz).")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["analysis", "table", "play"], name="one_sample_per_play_and_table"
+            )
+        ]
+
+    def __str__(self):
+        return f"analysis {self.analysis_id} table {self.table} play {self.play}"

@@ -5,7 +5,9 @@ simulation.adapter; everything about drives, EP and games is simulation.drives."
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
+import time
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -29,13 +31,14 @@ from simulation.drives import (
     season_report,
     simulate_games,
     stress_test,
+    transitions,
     wp,
 )
 from simulation.drives.report import situation_text
 from simulation.drives.rules import TD
-from simulation.models import JobStatus
+from simulation.models import FINISHED, JobStatus
 from strategy import jobs
-from strategy.models import Analysis, AnalysisKind
+from strategy.models import Analysis, AnalysisKind, AnalysisSample
 
 MIN_PLAYS = 2
 MAX_PLAYS = 16
@@ -614,10 +617,77 @@ RUNNERS = {
 }
 
 
+# An analysis samples the engine in slices of about this long (play by play), then its
+# task queues the next slice and ends, so one analysis never holds a worker for long
+# (the largest allowed, 2 M engine episodes, takes minutes). As a training's slice
+# (simulation.policies.training.SLICE_SECONDS): 10 s.
+SLICE_SECONDS = 10.0
+
+
+def _tables(ours, theirs):
+    """The (offense, defense) tables the kind's runner samples (build_models)."""
+    return [(ours, ours)] if theirs is None else [(ours, theirs), (theirs, ours)]
+
+
+def _pack(arrays):
+    out = io.BytesIO()
+    np.savez(out, kind=arrays[0], value=arrays[1], result=arrays[2])
+    return out.getvalue()
+
+
+def _unpack(data):
+    with np.load(io.BytesIO(bytes(data))) as saved:
+        return saved["kind"], saved["value"], saved["result"]
+
+
+def _sample(analysis, inputs, ours, theirs, key, step):
+    """Sample the engine play by play for SLICE_SECONDS, keeping each play's snaps in an
+    AnalysisSample. True when every table is sampled (and in transitions' cache, where
+    the runner finds it); False when the slice is over with plays left."""
+    tables = _tables(ours, theirs)
+    n, seed, rules = inputs.episodes, inputs.seed, inputs.rules
+    kept = analysis.samples.all()
+    if kept.exclude(key=key).exists():
+        raise RuntimeError(
+            "The inputs changed while it ran (a play, defense, player or rule was edited "
+            "between two of its slices). Ask again."
+        )
+    done = {(row.table, row.play) for row in kept.only("table", "play")}
+    todo = [
+        (t, pid)
+        for t, (offense, defense) in enumerate(tables)
+        if not transitions.is_cached(offense, defense, rules, n, seed)
+        for pid in offense.plays
+        if (t, pid) not in done
+    ]
+    total = sum(len(offense.plays) for offense, _ in tables)
+    started = time.monotonic()
+    for i, (t, pid) in enumerate(todo):
+        if i and time.monotonic() - started >= SLICE_SECONDS:
+            return False  # at least one play a slice
+        offense, defense = tables[t]
+        arrays = transitions.sample_play(offense, defense, rules, pid, n, seed)
+        AnalysisSample.objects.create(
+            analysis=analysis, key=key, table=t, play=pid, data=_pack(arrays)
+        )
+        done.add((t, pid))
+        step(10 + 70 * len(done) // total)
+    for t, (offense, defense) in enumerate(tables):
+        sampled = {row.play: _unpack(row.data) for row in analysis.samples.filter(table=t)}
+        transitions.sample_transitions(offense, defense, rules, n, seed, sampled=sampled)
+    return True
+
+
 def analysis_run(analysis_id):
-    """The task body. Safe to call twice: only a queued analysis is run."""
+    """A slice of the task body: samples what is left for SLICE_SECONDS, then answers.
+    Returns the analysis when it paused with work left (its task queues the next
+    slice), else None. Safe to call twice: only a queued analysis is run."""
     if not jobs.claim(Analysis, analysis_id):
-        return
+        # finished meanwhile (cancelled between two slices): drop what it had sampled
+        AnalysisSample.objects.filter(
+            analysis_id=analysis_id, analysis__status__in=FINISHED
+        ).delete()
+        return None
     analysis = Analysis.objects.select_related("team", "ruleset", "lineup").get(pk=analysis_id)
 
     def step(progress):
@@ -627,11 +697,18 @@ def analysis_run(analysis_id):
         inputs = _stored_inputs(analysis)
         ours, theirs = inputs.specs(analysis.team)
         key = inputs.key(analysis.team)
-        step(10)
+        if analysis.progress < 10:
+            step(10)
+        if not _sample(analysis, inputs, ours, theirs, key, step):
+            return analysis if jobs.pause(Analysis, analysis_id) else None
         result = RUNNERS[analysis.kind](inputs, ours, theirs, step)
     except jobs.Cancelled:
-        return
+        AnalysisSample.objects.filter(analysis_id=analysis_id).delete()
+        return None
     except Exception as exc:  # the job fails with the reason; nothing half-done is shown
         jobs.fail(Analysis, analysis_id, exc)
-        return
+        AnalysisSample.objects.filter(analysis_id=analysis_id).delete()
+        return None
     jobs.finish(Analysis, analysis_id, result=result, inputs_key=key)
+    AnalysisSample.objects.filter(analysis_id=analysis_id).delete()
+    return None

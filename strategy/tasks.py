@@ -7,7 +7,10 @@ from strategy import services
 
 @task()
 def run_analysis_task(analysis_id):
-    services.analysis_run(analysis_id)
+    """One slice of an analysis; one with work left is queued again behind what was
+    queued meanwhile (docs/scale.md)."""
+    if services.analysis_run(analysis_id) is not None:
+        services.enqueue(analysis_id)
 
 
 @task()

@@ -32,7 +32,7 @@ class DriveRules:
     name: str = "NFL FLAG 5v5"
     field_length: float = 70.0  # including both end zones
     endzone_depth: float = 10.0
-    no_run_zone_depth: float = 5.0  # kept for runs; the engine has pass plays only
+    no_run_zone_depth: float = 5.0  # shown with the rules; the engine (its Ruleset) enforces it
     use_midfield_line_to_gain: bool = True
     line_to_gain: float = 25.0  # yards from the own goal line, when not midfield
     reset_at_midfield: bool = True

@@ -239,39 +239,25 @@ def table_key(
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
-def sample_transitions(
-    offense: TeamSpec,
-    defense: TeamSpec,
-    rules: DriveRules,
-    n_episodes: int = 1024,
-    seed: int = 0,
-    cells: Sequence[int] | None = None,
-    late: Sequence[int] | None = None,
-) -> TransitionTable:
-    """offense's plays × defense's defenses × cells, n_episodes each, from the engine.
-    Early-down cells by yards to the goal (`cells`), late-down cells by distance
-    (`late`, default `default_late_distances`; empty: none). Each triple has its own
-    random stream (seed, play id, defense id, cell), so a pair's samples do not depend on
-    what else is in the playbook. Cached in memory by inputs."""
+def _grid(rules: DriveRules, cells, late):
+    """The early cells and late distances, checked."""
     cells = default_cells(rules) if cells is None else np.asarray(sorted(set(cells)), np.int32)
     late = (
         default_late_distances(rules)
         if late is None
         else np.asarray(sorted(set(late)), dtype=np.int32)
     )
-    if n_episodes < 1:
-        raise ValueError("n_episodes must be at least 1")
     if cells[0] < 1 or cells[-1] > rules.L:
         raise ValueError(f"cells must be 1 to {rules.L} yd to the goal")
     if len(late) and (rules.line_to_gain_ytg <= 0 or late[0] < 1):
         raise ValueError("late-down cells need a line to gain short of the goal")
-    key = table_key(offense, defense, rules, n_episodes, seed, cells, late)
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    # (engine situation, random-stream tag) per cell: early cells as a 1st down (the
-    # distance is not read), late ones as the late down `d` short of the line to gain.
-    situations = [
+    return cells, late
+
+
+def _situations(rules: DriveRules, cells, late):
+    """(engine situation, random-stream tag) per cell: early cells as a 1st down (the
+    distance is not read), late ones as the late down `d` short of the line to gain."""
+    return [
         (Situation(down=1, distance=float(min(10, y)), yardline=float(y)), (int(y),)) for y in cells
     ] + [
         (
@@ -280,41 +266,104 @@ def sample_transitions(
         )
         for d in late
     ]
-    shape = (len(offense.plays), len(defense.defenses), len(situations), n_episodes)
+
+
+def is_cached(
+    offense: TeamSpec,
+    defense: TeamSpec,
+    rules: DriveRules,
+    n_episodes: int,
+    seed: int = 0,
+    cells=None,
+    late=None,
+) -> bool:
+    """Whether sample_transitions would answer these from memory."""
+    cells, late = _grid(rules, cells, late)
+    return table_key(offense, defense, rules, n_episodes, seed, cells, late) in _cache
+
+
+def sample_play(
+    offense: TeamSpec,
+    defense: TeamSpec,
+    rules: DriveRules,
+    play_id: str,
+    n_episodes: int,
+    seed: int = 0,
+    cells=None,
+    late=None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One play's share of sample_transitions: (kind int8, value int32, engine result
+    int8), each [defenses, cells, n_episodes]. A job that samples in slices calls it
+    play by play and hands the pieces to sample_transitions(sampled=...)."""
+    if n_episodes < 1:
+        raise ValueError("n_episodes must be at least 1")
+    cells, late = _grid(rules, cells, late)
+    situations = _situations(rules, cells, late)
+    play = offense.plays[play_id]
+    shape = (len(defense.defenses), len(situations), n_episodes)
     kind = np.zeros(shape, dtype=np.int8)
     value = np.zeros(shape, dtype=np.int32)
     result = np.zeros(shape, dtype=np.int8)
-    for p, (pid, play) in enumerate(offense.plays.items()):
-        for d, (did, scenario) in enumerate(defense.defenses.items()):
-            for c, (situation, tag) in enumerate(situations):
-                ytg = situation.yardline
-                try:
-                    prepared = prepare(
-                        play,
-                        fit_to_field(scenario, rules, ytg),
-                        rules.engine,
-                        offense.offense_players,
-                        defense.defense_players,
-                        situation,
-                    )
-                except ValueError as exc:
-                    raise ValueError(f"{pid} vs {did} at {ytg:g} yd to go: {exc}") from exc
-                out = simulate_prepared(
-                    prepared,
-                    n_episodes,
-                    seed,
-                    key=(_stable_id(pid), _stable_id(did), *tag),
+    for d, (did, scenario) in enumerate(defense.defenses.items()):
+        for c, (situation, tag) in enumerate(situations):
+            ytg = situation.yardline
+            try:
+                prepared = prepare(
+                    play,
+                    fit_to_field(scenario, rules, ytg),
+                    rules.engine,
+                    offense.offense_players,
+                    defense.defense_players,
+                    situation,
                 )
-                picked = out.result == ENGINE_INTERCEPTION
-                scored = out.touchdown & ~picked
-                k = np.where(picked, INTERCEPTION, np.where(scored, TOUCHDOWN, GAIN))
-                spot = np.nan_to_num(out.air_yards, nan=0.0)
-                # Whole yards toward the line of scrimmage: a 9.8-yd gain does not
-                # convert 10 to go and a sack 4.6 yd deep at the own 5 is no safety.
-                v = np.where(picked, np.rint(spot), np.trunc(out.yards))
-                kind[p, d, c] = k
-                value[p, d, c] = v
-                result[p, d, c] = out.result
+            except ValueError as exc:
+                raise ValueError(f"{play_id} vs {did} at {ytg:g} yd to go: {exc}") from exc
+            out = simulate_prepared(
+                prepared,
+                n_episodes,
+                seed,
+                key=(_stable_id(play_id), _stable_id(did), *tag),
+            )
+            picked = out.result == ENGINE_INTERCEPTION
+            scored = out.touchdown & ~picked
+            kind[d, c] = np.where(picked, INTERCEPTION, np.where(scored, TOUCHDOWN, GAIN))
+            spot = np.nan_to_num(out.air_yards, nan=0.0)
+            # Whole yards toward the line of scrimmage: a 9.8-yd gain does not
+            # convert 10 to go and a sack 4.6 yd deep at the own 5 is no safety.
+            value[d, c] = np.where(picked, np.rint(spot), np.trunc(out.yards))
+            result[d, c] = out.result
+    return kind, value, result
+
+
+def sample_transitions(
+    offense: TeamSpec,
+    defense: TeamSpec,
+    rules: DriveRules,
+    n_episodes: int = 1024,
+    seed: int = 0,
+    cells: Sequence[int] | None = None,
+    late: Sequence[int] | None = None,
+    sampled: dict | None = None,
+) -> TransitionTable:
+    """offense's plays × defense's defenses × cells, n_episodes each, from the engine.
+    Early-down cells by yards to the goal (`cells`), late-down cells by distance
+    (`late`, default `default_late_distances`; empty: none). Each triple has its own
+    random stream (seed, play id, defense id, cell), so a pair's samples do not depend on
+    what else is in the playbook. `sampled`: play id → sample_play's arrays already
+    taken (the rest are sampled here). Cached in memory by inputs."""
+    if n_episodes < 1:
+        raise ValueError("n_episodes must be at least 1")
+    cells, late = _grid(rules, cells, late)
+    key = table_key(offense, defense, rules, n_episodes, seed, cells, late)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    sampled = sampled or {}
+    parts = [
+        sampled.get(pid) or sample_play(offense, defense, rules, pid, n_episodes, seed, cells, late)
+        for pid in offense.plays
+    ]
+    kind, value, result = (np.stack([part[i] for part in parts]) for i in range(3))
     table = TransitionTable.from_samples(
         offense.plays,
         defense.defenses,

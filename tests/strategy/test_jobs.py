@@ -1,16 +1,19 @@
 """An analysis as a job: claimed once, stops when cancelled, fails with the reason,
-recovered when its worker died."""
+recovered when its worker died, sampled in slices that answer as one go."""
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
-from playbook.models import Play
+from playbook.models import Play, ScenarioDefender
+from playbook.services import playbook_write
+from simulation.drives import transitions
 from simulation.jobs import STALE_AFTER
 from simulation.models import JobStatus
 from strategy import jobs, services
-from strategy.models import Analysis
+from strategy.models import Analysis, AnalysisSample
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,78 @@ def test_recover_command(demo, capsys):
 
     call_command("recover_analyses")
     assert "0 analysis(es) queued again, 0 failed." in capsys.readouterr().out
+
+
+# --- slices ----------------------------------------------------------------------------
+
+
+def slice_by_slice(analysis):
+    """Run an analysis one play a slice, each slice in a "new process" (no sampled
+    tables kept in memory). Returns the number of slices."""
+    slices = 0
+    while True:
+        slices += 1
+        transitions._cache.clear()
+        if services.analysis_run(analysis.pk) is None:
+            return slices
+
+
+def opponent_book(demo):
+    return playbook_write(
+        team=demo.team,
+        data={"name": "Their offense"},
+        entries=[{"play": p, "call_number": str(i)} for i, p in enumerate(demo.plays[1:])],
+    )
+
+
+@pytest.mark.parametrize("kind", ["expected_points", "season"])
+def test_an_analysis_in_slices_answers_as_in_one_go(demo, monkeypatch, kind):
+    extra = {"opponent_playbook": opponent_book(demo).pk, "games": 10} if kind == "season" else {}
+    whole, sliced = queued(demo, kind, **extra), queued(demo, kind, **extra)
+    transitions._cache.clear()
+    services.analysis_run(whole.pk)
+    monkeypatch.setattr(services, "SLICE_SECONDS", 0)
+    plays = 3 + (2 if kind == "season" else 0)  # ours, then the opponent's against us
+    assert slice_by_slice(sliced) == plays  # one play a slice
+    whole.refresh_from_db(), sliced.refresh_from_db()
+    assert sliced.status == whole.status == JobStatus.SUCCEEDED
+    assert sliced.result == whole.result and sliced.cached_from is None
+    assert sliced.attempts == 1 and not AnalysisSample.objects.exists()
+
+
+def test_between_slices_it_waits_in_the_queue_with_what_it_sampled(demo, monkeypatch):
+    from strategy import tasks
+
+    analysis = queued(demo)
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue", enqueued.append)
+    monkeypatch.setattr(services, "SLICE_SECONDS", 0)
+    transitions._cache.clear()
+    tasks.run_analysis_task.func(analysis.pk)
+    assert enqueued == [analysis.pk]  # the next slice, behind what was queued meanwhile
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.QUEUED and 10 < analysis.progress < 80
+    assert analysis.attempts == 0 and analysis.started_at and analysis.result is None
+    assert list(analysis.samples.values_list("table", "play")) == [(0, str(demo.plays[0].pk))]
+
+
+def test_an_edit_between_slices_fails_it_with_the_reason(demo, monkeypatch):
+    analysis = queued(demo)
+    monkeypatch.setattr(services, "SLICE_SECONDS", 0)
+    assert services.analysis_run(analysis.pk) is not None
+    ScenarioDefender.objects.filter(scenario=demo.defenses[0]).update(y=F("y") + 2)
+    assert services.analysis_run(analysis.pk) is None
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.FAILED and "changed while it ran" in analysis.error
+    assert not AnalysisSample.objects.exists()
+
+
+def test_cancelled_between_slices_it_drops_what_it_sampled(demo, monkeypatch):
+    analysis = queued(demo)
+    monkeypatch.setattr(services, "SLICE_SECONDS", 0)
+    assert services.analysis_run(analysis.pk) is not None
+    assert AnalysisSample.objects.filter(analysis=analysis).count() == 1
+    assert services.analysis_cancel(analysis)
+    assert services.analysis_run(analysis.pk) is None  # the queued slice finds it cancelled
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.CANCELLED and not AnalysisSample.objects.exists()
