@@ -95,11 +95,20 @@ def _requeue_slice(slice_id, status):
 
 
 def policy_recover_stale(now=None):
-    """Policies "running" with no progress save for STALE_AFTER lost their worker: they
-    fail with an error saying so (train again to retry). Returns how many."""
+    """Policies "running" with no progress save for STALE_AFTER lost their worker. One
+    that had paused after a slice resumes from that checkpoint (the training is
+    deterministic: the same policy), up to MAX_ATTEMPTS times: it is marked queued as of
+    the cutoff, so policy_requeue_lost — which every caller runs next — queues its task
+    and counts it. The others fail with an error saying so (train again to retry).
+    Returns how many failed."""
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
     stale = Policy.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    stale.filter(checkpoint__isnull=False, attempts__lt=MAX_ATTEMPTS).update(
+        status=JobStatus.QUEUED,
+        queued_at=cutoff - timedelta(seconds=1),
+        attempts=F("attempts") + 1,
+    )
     return stale.update(
         status=JobStatus.FAILED,
         error=(

@@ -188,6 +188,9 @@ class Policy(HeartbeatJob):
     # Between two slices of its training: the engine inputs it took at the start and the
     # learner's whole state (simulation.policies.training); null before and after.
     checkpoint = models.JSONField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times a dead worker's training was resumed from its checkpoint."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

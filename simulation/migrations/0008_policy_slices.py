@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='policy',
+            name='attempts',
+            field=models.PositiveSmallIntegerField(default=0, help_text="Times a dead worker's training was resumed from its checkpoint."),
+        ),
+        migrations.AddField(
+            model_name='policy',
             name='checkpoint',
             field=models.JSONField(blank=True, editable=False, null=True),
         ),

@@ -366,6 +366,55 @@ class TestSlices:
         whole.refresh_from_db(), sliced.refresh_from_db(), after.refresh_from_db()
         assert sliced.stats == whole.stats != after.stats
 
+    def test_a_dead_workers_training_resumes_from_its_last_slice(self, team, setup, monkeypatch):
+        from simulation import policy_tasks
+
+        enqueued = []
+        monkeypatch.setattr(policy_tasks, "train_policy_enqueue", lambda p: enqueued.append(p.pk))
+        kwargs = {
+            "team": team,
+            "user": None,
+            "plays": setup["plays"],
+            "mix": [(setup["scenarios"][0], 1.0)],
+            "buckets": ["3RD_SHORT"],
+            "episodes": 1500,
+            "seed": 2,
+        }
+        whole = policies.policy_train_start(**kwargs)
+        policies.policy_train(whole.pk, whole=True)
+        policy = policies.policy_train_start(**kwargs)
+        old = timezone.now() - timedelta(minutes=11)
+        for attempt in (1, 2, 3):
+            assert policies.policy_train(policy.pk, slice_seconds=0) is not None
+            # a worker takes the next slice and dies in it
+            Policy.objects.filter(pk=policy.pk).update(status=JobStatus.RUNNING, heartbeat_at=old)
+            assert policies.policy_recover_stale() == 0
+            assert policies.policy_requeue_lost() == 1 and enqueued[-1] == policy.pk
+            policy.refresh_from_db()
+            assert policy.status == JobStatus.QUEUED and policy.attempts == attempt
+        slice_by_slice(policy)
+        whole.refresh_from_db(), policy.refresh_from_db()
+        assert policy.status == JobStatus.SUCCEEDED and policy.stats == whole.stats
+
+    def test_a_training_whose_workers_keep_dying_fails(self, team, setup):
+        policy = policies.policy_train_start(
+            team=team,
+            user=None,
+            plays=setup["plays"],
+            mix=[(setup["scenarios"][0], 1.0)],
+            buckets=["3RD_SHORT"],
+            episodes=1500,
+            seed=2,
+        )
+        assert policies.policy_train(policy.pk, slice_seconds=0) is not None
+        old = timezone.now() - timedelta(minutes=11)
+        Policy.objects.filter(pk=policy.pk).update(
+            status=JobStatus.RUNNING, heartbeat_at=old, attempts=3
+        )
+        assert policies.policy_recover_stale() == 1
+        policy.refresh_from_db()
+        assert policy.status == JobStatus.FAILED and "no progress" in policy.error
+
     def test_cancelled_between_slices_it_keeps_its_figures_and_drops_its_state(self, team, setup):
         policy = policies.policy_train_start(
             team=team,

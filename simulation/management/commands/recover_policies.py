@@ -10,8 +10,9 @@ from simulation.jobs import (
 
 class Command(BaseCommand):
     help = (
-        f"Fail policy trainings whose worker died (running with no progress for {STALE_AFTER}) "
-        "and queue again those whose task was lost (queued that long); fail the task queue's "
+        f"Resume from their last slice (or fail) policy trainings whose worker died (running "
+        f"with no progress for {STALE_AFTER}) and queue again those whose task was lost "
+        "(queued that long); fail the task queue's "
         "own rows a dead worker left running. Run it every few minutes from cron next to the "
         "workers."
     )
