@@ -149,6 +149,12 @@ def test_running_policy_reloads_and_failed_one_shows_its_error(
     client.force_login(staff_coach)
     text = client.get(url("change", policy.pk)).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in text and "40 %" in text
+    assert "next slice" not in text
+    # between two slices: queued again, with its progress, and the page says why
+    Policy.objects.filter(pk=policy.pk).update(status=JobStatus.QUEUED, episodes_done=320)
+    text = client.get(url("change", policy.pk)).content.decode()
+    assert "queued in the background" in text and "40 % done" in text
+    assert "waits for a worker to train its next slice" in text
     Policy.objects.filter(pk=policy.pk).update(
         status=JobStatus.FAILED, error="RuntimeError: worker died"
     )

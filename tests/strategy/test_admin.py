@@ -132,3 +132,15 @@ def test_cancel_action(client, demo, staff):
     assert analysis.status == JobStatus.CANCELLED
     page = client.get(change_url(analysis)).content.decode()
     assert "Cancelled" in page
+
+
+def test_an_analysis_between_slices_says_it_waits_for_a_worker(client, demo, staff):
+    body = demo.body("expected_points", episodes=16)
+    body.pop("kind")
+    analysis = services.analysis_start(team=demo.team, kind="expected_points", **body)
+    client.force_login(staff)
+    text = client.get(change_url(analysis)).content.decode()
+    assert "queued in the background" in text and "next plays" not in text  # not started
+    Analysis.objects.filter(pk=analysis.pk).update(progress=45)  # paused after a slice
+    text = client.get(change_url(analysis)).content.decode()
+    assert "45 % done" in text and "waits for a worker to sample its next plays" in text
