@@ -38,6 +38,22 @@ def claim():
     return None if piece is None else piece.run
 
 
+def finish_running(run):
+    """The run's running slices finish at once."""
+    SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
+        status=JobStatus.SUCCEEDED
+    )
+
+
+def claims_in_turn(count):
+    """One worker: claim a slice, finish it, `count` times; the runs in the order served."""
+    order = []
+    for _ in range(count):
+        order.append(claim())
+        finish_running(order[-1])
+    return order
+
+
 class TestWhichSliceComesNext:
     def test_a_team_with_nothing_running_goes_before_the_busy_team(self, team, other_team):
         big = queued_run(team, episodes=40 * 1024)  # A: queued first, many slices
@@ -50,14 +66,8 @@ class TestWhichSliceComesNext:
     def test_round_robin_while_both_wait(self, team, other_team):
         a = queued_run(team, episodes=40 * 1024)
         b_ = queued_run(other_team, episodes=40 * 1024)
-        order = []
-        for _ in range(6):
-            run = claim()
-            order.append(run.pk)
-            # the slice finishes at once: equal running counts, least recently served next
-            SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
-                status=JobStatus.SUCCEEDED
-            )
+        # each slice finishes at once: equal running counts, least recently served next
+        order = [run.pk for run in claims_in_turn(6)]
         assert order[:2] in ([a.pk, b_.pk], [b_.pk, a.pk])
         assert order == order[:2] * 3
 
@@ -65,17 +75,9 @@ class TestWhichSliceComesNext:
         big = queued_run(team, plays=4, episodes=400 * 1024)  # slices of 16 chunks
         run = claim()
         assert run == big
-        SimulationSlice.objects.filter(run=big, status=JobStatus.RUNNING).update(
-            status=JobStatus.SUCCEEDED
-        )
+        finish_running(big)
         small = queued_run(other_team, episodes=12 * 1024)  # 12 slices of one chunk
-        order = []
-        for _ in range(13):
-            run = claim()
-            order.append(run)
-            SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
-                status=JobStatus.SUCCEEDED
-            )
+        order = claims_in_turn(13)
         # B has done less work in the last minute until all of it is done
         assert order == [small] * 12 + [big]
 
@@ -101,17 +103,9 @@ class TestWhichSliceComesNext:
     def test_one_worker_finishes_a_teams_small_run_before_its_big_one_goes_on(self, team):
         big = queued_run(team, plays=4, episodes=400 * 1024)
         assert claim() == big
-        SimulationSlice.objects.filter(run=big, status=JobStatus.RUNNING).update(
-            status=JobStatus.SUCCEEDED
-        )
+        finish_running(big)
         small = queued_run(team, episodes=5 * 1024)  # 5 slices of one chunk
-        order = []
-        for _ in range(6):
-            run = claim()
-            order.append(run)
-            SimulationSlice.objects.filter(run=run, status=JobStatus.RUNNING).update(
-                status=JobStatus.SUCCEEDED
-            )
+        order = claims_in_turn(6)
         # the big run's 16-chunk slice of the last minute weighs more than the small
         # run's chunks until the small run is done
         assert order == [small] * 5 + [big]

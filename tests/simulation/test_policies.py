@@ -296,6 +296,21 @@ def slice_by_slice(policy, clear_cache_every=2):
             return slices
 
 
+def one_defense_training(team, setup, **extra):
+    """A 3RD_SHORT training against the first defense alone, queued (not yet run)."""
+    kwargs = {
+        "team": team,
+        "user": None,
+        "plays": setup["plays"],
+        "mix": [(setup["scenarios"][0], 1.0)],
+        "buckets": ["3RD_SHORT"],
+        "episodes": 1500,
+        "seed": 2,
+        **extra,
+    }
+    return policies.policy_train_start(**kwargs)
+
+
 class TestSlices:
     def test_a_training_in_slices_is_the_same_policy_as_in_one_go(self, team, setup):
         kwargs = {
@@ -323,15 +338,7 @@ class TestSlices:
 
         enqueued = []
         monkeypatch.setattr(policy_tasks, "train_policy_enqueue", lambda p: enqueued.append(p.pk))
-        policy = policies.policy_train_start(
-            team=team,
-            user=None,
-            plays=setup["plays"],
-            mix=[(setup["scenarios"][0], 1.0)],
-            buckets=["3RD_SHORT"],
-            episodes=2000,
-            seed=4,
-        )
+        policy = one_defense_training(team, setup, episodes=2000, seed=4)
         before = Policy.objects.get(pk=policy.pk).queued_at
         monkeypatch.setattr(policies.training, "SLICE_SECONDS", 0)
         policy_tasks.train_policy_task.func(policy.pk)
@@ -342,18 +349,9 @@ class TestSlices:
         assert set(policy.checkpoint) == {"inputs", "state"} and policy.started_at
 
     def test_an_edit_between_slices_does_not_reach_the_training(self, team, setup):
-        kwargs = {
-            "team": team,
-            "user": None,
-            "plays": setup["plays"],
-            "mix": [(setup["scenarios"][0], 1.0)],
-            "buckets": ["3RD_SHORT"],
-            "episodes": 1500,
-            "seed": 9,
-        }
-        whole = policies.policy_train_start(**kwargs)
+        whole = one_defense_training(team, setup, seed=9)
         policies.policy_train(whole.pk, whole=True)
-        sliced = policies.policy_train_start(**kwargs)
+        sliced = one_defense_training(team, setup, seed=9)
         assert policies.policy_train(sliced.pk, slice_seconds=0) is not None
         from django.db.models import F
 
@@ -361,7 +359,7 @@ class TestSlices:
 
         ScenarioDefender.objects.filter(scenario=setup["scenarios"][0]).update(y=F("y") + 4)
         slice_by_slice(sliced)
-        after = policies.policy_train_start(**kwargs)  # the edit does change the figures
+        after = one_defense_training(team, setup, seed=9)  # the edit does change the figures
         policies.policy_train(after.pk, whole=True)
         whole.refresh_from_db(), sliced.refresh_from_db(), after.refresh_from_db()
         assert sliced.stats == whole.stats != after.stats
@@ -371,18 +369,9 @@ class TestSlices:
 
         enqueued = []
         monkeypatch.setattr(policy_tasks, "train_policy_enqueue", lambda p: enqueued.append(p.pk))
-        kwargs = {
-            "team": team,
-            "user": None,
-            "plays": setup["plays"],
-            "mix": [(setup["scenarios"][0], 1.0)],
-            "buckets": ["3RD_SHORT"],
-            "episodes": 1500,
-            "seed": 2,
-        }
-        whole = policies.policy_train_start(**kwargs)
+        whole = one_defense_training(team, setup)
         policies.policy_train(whole.pk, whole=True)
-        policy = policies.policy_train_start(**kwargs)
+        policy = one_defense_training(team, setup)
         old = timezone.now() - timedelta(minutes=11)
         for attempt in (1, 2, 3):
             assert policies.policy_train(policy.pk, slice_seconds=0) is not None
@@ -397,15 +386,7 @@ class TestSlices:
         assert policy.status == JobStatus.SUCCEEDED and policy.stats == whole.stats
 
     def test_a_training_whose_workers_keep_dying_fails(self, team, setup):
-        policy = policies.policy_train_start(
-            team=team,
-            user=None,
-            plays=setup["plays"],
-            mix=[(setup["scenarios"][0], 1.0)],
-            buckets=["3RD_SHORT"],
-            episodes=1500,
-            seed=2,
-        )
+        policy = one_defense_training(team, setup)
         assert policies.policy_train(policy.pk, slice_seconds=0) is not None
         old = timezone.now() - timedelta(minutes=11)
         Policy.objects.filter(pk=policy.pk).update(
@@ -416,15 +397,7 @@ class TestSlices:
         assert policy.status == JobStatus.FAILED and "no progress" in policy.error
 
     def test_cancelled_between_slices_it_keeps_its_figures_and_drops_its_state(self, team, setup):
-        policy = policies.policy_train_start(
-            team=team,
-            user=None,
-            plays=setup["plays"],
-            mix=[(setup["scenarios"][0], 1.0)],
-            buckets=["3RD_SHORT"],
-            episodes=2000,
-            seed=4,
-        )
+        policy = one_defense_training(team, setup, episodes=2000, seed=4)
         assert policies.policy_train(policy.pk, slice_seconds=0) is not None
         policy.refresh_from_db()
         done = policy.episodes_done
